@@ -1,0 +1,248 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Errors that stop a dataset from opening.
+public enum DatasetError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// Nothing readable was found (exit code 1).
+    case nothingReadable([String])
+    /// The call's words are off (exit code 2).
+    case usage(String)
+
+    public var description: String {
+        switch self {
+        case .nothingReadable(let why): (["no readable data"] + why).joined(separator: "\n  ")
+        case .usage(let why): why
+        }
+    }
+}
+
+/// A file that was looked at and not taken, and why.
+public struct SkippedFile: Sendable, Hashable, Codable {
+    public var path: String
+    public var reason: String
+}
+
+/// Options for opening a dataset.
+public struct OpenOptions: Sendable {
+    public var format = FormatOptions()
+    /// `dir`: a file's parent folder names its source; `file`: the file name's first word does.
+    public var sourceFrom: SourceFrom?
+    /// Role overrides (`--text a,b`, `--label`, ...).
+    public var roles = RoleOverrides()
+    /// Keep the resident set small while indexing (for full scans of huge files).
+    public var releasePages = false
+
+    public enum SourceFrom: String, Sendable, CaseIterable {
+        case dir, file
+    }
+
+    public init() {}
+}
+
+/// A dataset: one or more files read as one sequence of records.
+///
+/// Opening maps the files read-only, sniffs each one's format, and starts indexing
+/// record boundaries in the background; the first records are available at once.
+public final class Dataset: RecordSource, @unchecked Sendable {
+    public let files: [DataFile]
+    public let skipped: [SkippedFile]
+    /// `file: notice` lines worth showing (encoding fallback, files taken from folders...).
+    public let notices: [String]
+    public private(set) var roles: Roles
+    public let displayName: String
+    let options: OpenOptions
+    private let indexing = DispatchGroup()
+
+    /// Open paths (files or folders). Throws when nothing readable is found.
+    public static func open(_ paths: [String], options: OpenOptions = OpenOptions()) throws(DatasetError) -> Dataset {
+        guard !paths.isEmpty else { throw .usage("no path given") }
+        let found = FileDiscovery.discover(paths)
+        var files: [DataFile] = []
+        var skipped = found.skipped
+        var notices: [String] = []
+        for candidate in found.files {
+            let mapped: MappedFile
+            do {
+                mapped = try MappedFile(path: candidate.path)
+            } catch {
+                skipped.append(SkippedFile(path: candidate.path, reason: error.description))
+                continue
+            }
+            let layout: FileLayout
+            let sniffNotices: [String]
+            do {
+                (layout, sniffNotices) = try FormatSniffer.sniff(mapped.bytes, fileName: candidate.path,
+                                                                 options: options.format)
+            } catch {
+                skipped.append(SkippedFile(path: candidate.path, reason: error.description))
+                continue
+            }
+            if candidate.fromFolder, layout.format == .json, let why = FileDiscovery.notRecords(mapped.bytes) {
+                skipped.append(SkippedFile(path: candidate.path, reason: why))
+                continue
+            }
+            let file = try DataFile(path: candidate.path, mapped: mapped, layout: layout,
+                                    splitFromName: SplitNames.split(forPath: candidate.path),
+                                    sourceFromName: options.sourceFrom.map { SplitNames.source(forPath: candidate.path, from: $0) },
+                                    notices: sniffNotices)
+            notices += sniffNotices.map { "\(candidate.path): \($0)" }
+            files.append(file)
+        }
+        guard !files.isEmpty else {
+            throw .nothingReadable(skipped.map { "\($0.path): \($0.reason)" })
+        }
+        let dataset = Dataset(files: files, skipped: skipped, notices: notices, options: options,
+                              explicitFolder: found.folders)
+        return dataset
+    }
+
+    private init(files: [DataFile], skipped: [SkippedFile], notices: [String], options: OpenOptions,
+                 explicitFolder: [String]) {
+        self.files = files
+        self.skipped = skipped
+        self.notices = notices
+        self.options = options
+        self.roles = Roles()
+        if files.count == 1 {
+            displayName = files[0].path
+        } else if explicitFolder.count == 1 {
+            displayName = "\(explicitFolder[0]) (\(files.count) files)"
+        } else {
+            displayName = "\(files[0].path) +\(files.count - 1) files"
+        }
+        startIndexing()
+        waitForSample()
+        roles = RoleInference.infer(sample: sampleRecords(limit: 1000), files: files, overrides: options.roles)
+    }
+
+    private func startIndexing() {
+        let files = self.files
+        let release = options.releasePages
+        indexing.enter()
+        DispatchQueue.global(qos: .userInitiated).async { [indexing] in
+            for f in files { f.buildIndex(releasePages: release) }
+            indexing.leave()
+        }
+    }
+
+    /// Block until the first slots (or the whole index) are available for role inference.
+    private func waitForSample() {
+        let deadline = DispatchTime.now() + .seconds(2)
+        while DispatchTime.now() < deadline {
+            if files.allSatisfy({ $0.index.isComplete }) { return }
+            if files[0].index.count >= 1000 { return }
+            usleep(1000)
+        }
+    }
+
+    /// Block until every file is indexed.
+    public func waitForIndex() { indexing.wait() }
+
+    public var isIndexComplete: Bool { files.allSatisfy { $0.index.isComplete } }
+
+    public var indexProgress: IndexProgress {
+        var p = IndexProgress(records: 0, bytesScanned: 0, totalBytes: 0, isComplete: true)
+        for f in files {
+            let fp = f.index.progress
+            p.records += fp.records
+            p.bytesScanned += fp.bytesScanned
+            p.totalBytes += fp.totalBytes
+            p.isComplete = p.isComplete && fp.isComplete
+        }
+        return p
+    }
+
+    /// Record slots indexed so far: all of earlier files, and the part found of the current one.
+    public var recordCount: Int {
+        var n = 0
+        for f in files {
+            n += f.index.count
+            if !f.index.isComplete { break }
+        }
+        return n
+    }
+
+    /// Which file holds global slot `index`, and the slot within it.
+    public func locate(_ index: Int) -> (file: Int, local: Int)? {
+        var rest = index
+        for (k, f) in files.enumerated() {
+            let c = f.index.count
+            if rest < c { return (k, rest) }
+            if !f.index.isComplete { return nil }
+            rest -= c
+        }
+        return nil
+    }
+
+    public var fieldPaths: [String] {
+        var seen = Set<String>()
+        var out: [String] = []
+        for r in sampleRecords(limit: 200) {
+            for leaf in r.value.leaves() where seen.insert(leaf.path).inserted { out.append(leaf.path) }
+        }
+        return out
+    }
+
+    /// Parse slot `index`: the record with its derived fields, or why it is broken.
+    public func record(at index: Int) -> RecordResult {
+        guard let (k, local) = locate(index) else {
+            return .malformed(MalformedRecord(file: files.last?.path ?? "", line: 0,
+                                              reason: "record \(index + 1) is not indexed yet"), index: index)
+        }
+        let file = files[k]
+        let parsed = file.parse(local)
+        guard var value = parsed.value else {
+            return .malformed(MalformedRecord(file: file.path, line: file.line(of: local),
+                                              reason: parsed.failure ?? "unreadable"), index: index)
+        }
+        addDerivedFields(&value, file: file, local: local)
+        return .record(Record(index: index, fileIndex: k, line: file.line(of: local), value: value))
+    }
+
+    /// The irregularity of slot `index` that kept it a record (a ragged CSV row), if any.
+    public func warning(at index: Int) -> MalformedRecord? {
+        guard let (k, local) = locate(index) else { return nil }
+        let file = files[k]
+        guard let w = file.parse(local).warning else { return nil }
+        return MalformedRecord(file: file.path, line: file.line(of: local), reason: w)
+    }
+
+    /// Field added to records whose file name (or JSON document key) gives the split.
+    public static let derivedSplitField = "split"
+    /// Field added to records whose folder or file name gives the source (`--source-from`).
+    public static let derivedSourceField = "source"
+
+    func addDerivedFields(_ value: inout FieldValue, file: DataFile, local: Int) {
+        guard case .object(var members) = value else { return }
+        let split = file.layout.format == .json ? (file.documentSplit(of: local) ?? file.splitFromName) : file.splitFromName
+        if let split, !members.contains(where: { $0.key == Self.derivedSplitField }) {
+            members.append(.init(Self.derivedSplitField, .string(split)))
+        }
+        if let source = file.sourceFromName, !members.contains(where: { $0.key == Self.derivedSourceField }) {
+            members.append(.init(Self.derivedSourceField, .string(source)))
+        }
+        value = .object(members)
+    }
+
+    /// Up to `limit` parsed records from the start of each file (for role inference and field lists).
+    func sampleRecords(limit: Int) -> [Record] {
+        var out: [Record] = []
+        let perFile = max(50, limit / max(1, files.count))
+        var global = 0
+        for (k, f) in files.enumerated() {
+            let available = f.index.count
+            for local in 0..<min(perFile, available) {
+                let parsed = f.parse(local)
+                if var v = parsed.value {
+                    addDerivedFields(&v, file: f, local: local)
+                    out.append(Record(index: global + local, fileIndex: k, line: 0, value: v))
+                }
+            }
+            if !f.index.isComplete { break }
+            global += available
+            if out.count >= limit { break }
+        }
+        return out
+    }
+}

@@ -1,0 +1,182 @@
+/// The value of one field, as parsed from any format (JSON, CSV, TSV, line regex).
+///
+/// Numbers keep the text they were written with, so `1.0` and `1` stay distinct
+/// and nothing is lost to floating point. CSV and TSV cells are always `.string`.
+public indirect enum FieldValue: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case number(String)
+    case string(String)
+    case array([FieldValue])
+    case object([Member])
+
+    /// One key/value pair of an object, in file order (duplicate keys are kept).
+    public struct Member: Sendable, Hashable {
+        public var key: String
+        public var value: FieldValue
+        public init(_ key: String, _ value: FieldValue) {
+            self.key = key
+            self.value = value
+        }
+    }
+
+    /// The kind of value, as named in stats output.
+    public var kind: FieldKind {
+        switch self {
+        case .null: .null
+        case .bool: .bool
+        case .number: .number
+        case .string: .string
+        case .array: .array
+        case .object: .object
+        }
+    }
+
+    /// A one-line rendering: strings as they are, scalars as JSON writes them,
+    /// arrays and objects as compact JSON. Control characters are NOT escaped here;
+    /// a UI must sanitise before display.
+    public var displayText: String {
+        switch self {
+        case .null: "null"
+        case .bool(let b): b ? "true" : "false"
+        case .number(let n): n
+        case .string(let s): s
+        case .array, .object: compactJSON
+        }
+    }
+
+    /// Compact JSON text of the value.
+    public var compactJSON: String {
+        var out = ""
+        JSONWriter.write(self, into: &out)
+        return out
+    }
+
+    /// The string, if this is a string.
+    public var stringValue: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+
+    /// Members of an object (empty for other kinds).
+    public var members: [Member] {
+        if case .object(let m) = self { return m }
+        return []
+    }
+
+    /// The first member named `key`, if this is an object.
+    public subscript(key: String) -> FieldValue? {
+        guard case .object(let members) = self else { return nil }
+        return members.first(where: { $0.key == key })?.value
+    }
+
+    /// The value at a dotted path such as `meta.url` or `instances[0].output`.
+    /// A top-level key that itself contains dots (`meta.url` written flat) is found too.
+    public func value(at path: String) -> FieldValue? {
+        if let direct = self[path] { return direct }
+        return value(at: FieldPath(path))
+    }
+
+    public func value(at path: FieldPath) -> FieldValue? {
+        var current = self
+        for step in path.steps {
+            switch step {
+            case .key(let k):
+                guard let next = current[k] else { return nil }
+                current = next
+            case .index(let i):
+                guard case .array(let items) = current, i >= 0, i < items.count else { return nil }
+                current = items[i]
+            }
+        }
+        return current
+    }
+
+    /// Leaf fields by dotted path, in file order. Arrays of scalars are one leaf
+    /// (the array); arrays of objects are descended as `name[i].child`.
+    public func leaves(prefix: String = "") -> [(path: String, value: FieldValue)] {
+        var out: [(path: String, value: FieldValue)] = []
+        collectLeaves(prefix: prefix, into: &out)
+        return out
+    }
+
+    private func collectLeaves(prefix: String, into out: inout [(path: String, value: FieldValue)]) {
+        switch self {
+        case .object(let members) where !members.isEmpty:
+            for m in members {
+                let p = prefix.isEmpty ? m.key : prefix + "." + m.key
+                m.value.collectLeaves(prefix: p, into: &out)
+            }
+        case .array(let items) where items.contains(where: { $0.isContainer }):
+            for (i, item) in items.enumerated() {
+                item.collectLeaves(prefix: "\(prefix)[\(i)]", into: &out)
+            }
+        default:
+            out.append((prefix, self))
+        }
+    }
+
+    var isContainer: Bool {
+        switch self {
+        case .array, .object: true
+        default: false
+        }
+    }
+}
+
+/// The kinds of value a field can hold.
+public enum FieldKind: String, Sendable, CaseIterable, Comparable {
+    case null, bool, number, string, array, object
+
+    public static func < (a: FieldKind, b: FieldKind) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+/// A parsed dotted path: `meta.url`, `instances[0].output`.
+public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
+    public enum Step: Sendable, Hashable {
+        case key(String)
+        case index(Int)
+    }
+
+    public var steps: [Step]
+
+    public init(_ text: String) {
+        var steps: [Step] = []
+        var current = ""
+        var chars = Substring(text)
+        while let c = chars.first {
+            chars = chars.dropFirst()
+            if c == "." {
+                if !current.isEmpty { steps.append(.key(current)) }
+                current = ""
+            } else if c == "[" {
+                if !current.isEmpty { steps.append(.key(current)) }
+                current = ""
+                let digits = chars.prefix(while: { $0.isNumber })
+                if let n = Int(digits), chars.dropFirst(digits.count).first == "]" {
+                    steps.append(.index(n))
+                    chars = chars.dropFirst(digits.count + 1)
+                } else {
+                    current = "["
+                }
+            } else {
+                current.append(c)
+            }
+        }
+        if !current.isEmpty { steps.append(.key(current)) }
+        self.steps = steps
+    }
+
+    public var description: String {
+        var out = ""
+        for step in steps {
+            switch step {
+            case .key(let k): out += out.isEmpty ? k : "." + k
+            case .index(let i): out += "[\(i)]"
+            }
+        }
+        return out
+    }
+}

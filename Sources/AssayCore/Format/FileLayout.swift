@@ -1,0 +1,272 @@
+/// Data formats assay reads.
+public enum DataFormat: String, Sendable, CaseIterable, Codable {
+    /// One JSON object per line.
+    case jsonl
+    /// One JSON document: an array of records, or an object whose values are arrays
+    /// (each key is then the split).
+    case json
+    case csv
+    case tsv
+    /// One record per line, fields taken from a regular expression's named groups
+    /// (`--line-regex`), or the whole line as `text` when no regex is given.
+    case lines
+}
+
+/// How quotes are treated in delimited files.
+public enum Quoting: String, Sendable, Codable {
+    /// RFC 4180: fields may be quoted, `""` is a quote, newlines inside quotes are text.
+    case csv
+    /// Quotes are ordinary characters (common for TSV, where texts hold unbalanced `"`).
+    case none
+}
+
+public enum TextEncoding: String, Sendable, Codable {
+    case utf8 = "utf-8"
+    case latin1 = "latin-1"
+}
+
+/// Per-run overrides of what sniffing would decide.
+public struct FormatOptions: Sendable, Hashable {
+    public var format: DataFormat?
+    public var delimiter: UInt8?
+    /// false for `--no-header`; nil to sniff.
+    public var header: Bool?
+    public var quoting: Quoting?
+    public var lineRegex: String?
+    public var encoding: TextEncoding?
+
+    public init(format: DataFormat? = nil, delimiter: UInt8? = nil, header: Bool? = nil,
+                quoting: Quoting? = nil, lineRegex: String? = nil, encoding: TextEncoding? = nil) {
+        self.format = format
+        self.delimiter = delimiter
+        self.header = header
+        self.quoting = quoting
+        self.lineRegex = lineRegex
+        self.encoding = encoding
+    }
+}
+
+/// How one file is to be read, decided by sniffing its content and the overrides.
+public struct FileLayout: Sendable, Hashable {
+    public var format: DataFormat
+    public var delimiter: UInt8 = UInt8(ascii: ",")
+    public var hasHeader = false
+    public var quoting: Quoting = .csv
+    public var encoding: TextEncoding = .utf8
+    /// Bytes of a UTF-8 byte-order mark at the start (0 or 3).
+    public var bomLength = 0
+    /// Column names of a delimited file (from the header, or `col1`, `col2`, ...).
+    public var columns: [String] = []
+    public var lineRegex: String?
+
+    public init(format: DataFormat) {
+        self.format = format
+    }
+
+    /// A short description for `assay stats`: `csv, header, CRLF-tolerant` etc.
+    public var summary: String {
+        var parts = [format.rawValue]
+        switch format {
+        case .csv, .tsv:
+            if format == .csv && delimiter != UInt8(ascii: ",") {
+                parts.append("delimiter \(JSONWriter.quoted(String(UnicodeScalar(delimiter))))")
+            }
+            parts.append(hasHeader ? "header" : "no header")
+            parts.append(quoting == .csv ? "quoted fields" : "no quoting")
+        case .lines:
+            if lineRegex != nil { parts.append("line regex") }
+        default: break
+        }
+        if encoding == .latin1 { parts.append("latin-1") }
+        if bomLength > 0 { parts.append("BOM") }
+        return parts.joined(separator: ", ")
+    }
+}
+
+/// Why a file could not be read at all.
+public enum SniffFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    case empty
+    case binary(offset: Int)
+    case utf16
+
+    public var description: String {
+        switch self {
+        case .empty: "empty file"
+        case .binary(let offset): "binary file (NUL byte at offset \(offset)), not text data"
+        case .utf16: "UTF-16 text is not supported; convert it with `iconv -f UTF-16 -t UTF-8`"
+        }
+    }
+}
+
+/// Decides a file's layout from its first bytes.
+public enum FormatSniffer {
+    static let sampleSize = 64 * 1024
+
+    public static func sniff(_ bytes: UnsafeRawBufferPointer, fileName: String,
+                             options: FormatOptions) throws(SniffFailure) -> (FileLayout, notices: [String]) {
+        var notices: [String] = []
+        let n = bytes.count
+        var bom = 0
+        if n >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { bom = 3 }
+        if n >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
+            throw .utf16
+        }
+        let sampleEnd = min(n, bom + sampleSize)
+        let sample = UnsafeRawBufferPointer(rebasing: bytes[bom..<sampleEnd])
+        if let nul = sample.firstIndex(of: 0), nul < 8192 { throw .binary(offset: bom + nul) }
+        guard let firstNonSpace = sample.firstIndex(where: { !Bytes.isSpace($0) }) else {
+            if n - bom <= sampleSize { throw .empty }
+            throw .empty
+        }
+
+        var encoding = options.encoding ?? .utf8
+        if options.encoding == nil {
+            // Ignore a multi-byte sequence cut by the end of the sample.
+            var checkEnd = sample.count
+            if sampleEnd < n {
+                var k = 0
+                while k < 3, checkEnd > 0, sample[checkEnd - 1] & 0xC0 == 0x80 { checkEnd -= 1; k += 1 }
+                if checkEnd > 0, sample[checkEnd - 1] >= 0xC0 { checkEnd -= 1 }
+            }
+            if UTF8Validation.firstInvalid(UnsafeRawBufferPointer(rebasing: sample[0..<checkEnd])) != nil {
+                encoding = .latin1
+                notices.append("not valid UTF-8; reading it as Latin-1 (use --encoding utf-8 to override)")
+            }
+        }
+
+        let lower = fileName.lowercased()
+        var format = options.format
+        if format == nil, options.lineRegex != nil { format = .lines }
+        if format == nil {
+            let first = sample[firstNonSpace]
+            if first == UInt8(ascii: "[") {
+                format = .json
+            } else if first == UInt8(ascii: "{") {
+                format = looksLikeJSONLines(sample, from: firstNonSpace, wholeFile: sampleEnd == n) ? .jsonl : .json
+            } else if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") {
+                format = .jsonl
+            } else {
+                format = nil
+            }
+        }
+
+        var layout: FileLayout
+        if let f = format, f == .jsonl || f == .json {
+            layout = FileLayout(format: f)
+        } else if format == .lines {
+            layout = FileLayout(format: .lines)
+            layout.lineRegex = options.lineRegex
+        } else {
+            let delimiter = options.delimiter ?? guessDelimiter(sample, fileName: lower, forced: format)
+            guard let delimiter else {
+                // No delimiter: every line is one text record.
+                layout = FileLayout(format: .lines)
+                layout.encoding = encoding
+                layout.bomLength = bom
+                layout.columns = ["text"]
+                return (layout, notices)
+            }
+            let f: DataFormat = format ?? (delimiter == 0x09 ? .tsv : .csv)
+            layout = FileLayout(format: f)
+            layout.delimiter = delimiter
+            layout.quoting = options.quoting ?? (f == .tsv ? .none : .csv)
+            let firstRow = DelimitedParser.firstRow(sample, layout: layout, encoding: encoding)
+            layout.hasHeader = options.header ?? looksLikeHeader(firstRow, sample: sample, layout: layout, encoding: encoding)
+            if layout.hasHeader {
+                layout.columns = uniqueNames(firstRow)
+            } else {
+                layout.columns = (1...max(1, firstRow.count)).map { "col\($0)" }
+            }
+        }
+        layout.encoding = encoding
+        layout.bomLength = bom
+        return (layout, notices)
+    }
+
+    /// JSON Lines if the first line is a whole JSON value on its own, and either
+    /// another line follows or the whole file is that one line of a record.
+    static func looksLikeJSONLines(_ sample: UnsafeRawBufferPointer, from start: Int, wholeFile: Bool) -> Bool {
+        let nl = sample[start...].firstIndex(of: Bytes.newline) ?? sample.count
+        let line = UnsafeRawBufferPointer(rebasing: sample[start..<nl])
+        guard let value = try? JSONParser.parse(line) else { return false }
+        let rest = sample[nl...].contains(where: { !Bytes.isSpace($0) })
+        if rest { return true }
+        // A single object: a document of splits (all values arrays) is JSON, else one record.
+        if case .object(let members) = value, !members.isEmpty,
+           members.allSatisfy({ if case .array = $0.value { true } else { false } }) {
+            return false
+        }
+        return wholeFile
+    }
+
+    static func guessDelimiter(_ sample: UnsafeRawBufferPointer, fileName: String, forced: DataFormat?) -> UInt8? {
+        if forced == .tsv || fileName.hasSuffix(".tsv") || fileName.hasSuffix(".tab") { return 0x09 }
+        // Count candidates per line over the first lines (quotes ignored: a rough but robust vote).
+        let candidates: [UInt8] = [0x09, UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "|")]
+        var lines: [[Int]] = []
+        var counts = [Int](repeating: 0, count: candidates.count)
+        var inQuotes = false
+        for b in sample {
+            if b == Bytes.quote { inQuotes.toggle() }
+            if b == Bytes.newline && !inQuotes {
+                lines.append(counts)
+                counts = [Int](repeating: 0, count: candidates.count)
+                if lines.count >= 50 { break }
+                continue
+            }
+            if !inQuotes, let k = candidates.firstIndex(of: b) { counts[k] += 1 }
+        }
+        if lines.isEmpty || counts.contains(where: { $0 > 0 }) { lines.append(counts) }
+        if forced == .csv || fileName.hasSuffix(".csv") {
+            // A .csv file is comma-separated unless commas are absent and another delimiter is consistent.
+            if lines.allSatisfy({ $0[1] == 0 }), let k = [2, 3, 0].first(where: { c in lines.allSatisfy { $0[c] > 0 } }) {
+                return candidates[k]
+            }
+            return UInt8(ascii: ",")
+        }
+        // Tab first: it is the least likely to occur in free text.
+        for k in [0, 1, 2, 3] where lines.allSatisfy({ $0[k] > 0 }) {
+            return candidates[k]
+        }
+        return nil
+    }
+
+    /// A first row is a header when its cells look like names (short, not numeric,
+    /// distinct, no sentence punctuation) and the rows below it are not all like it.
+    static func looksLikeHeader(_ first: [String], sample: UnsafeRawBufferPointer, layout: FileLayout,
+                                encoding: TextEncoding) -> Bool {
+        guard !first.isEmpty else { return false }
+        var seen = Set<String>()
+        for cell in first {
+            let c = cell.trimmingSpaces
+            if c.isEmpty || c.count > 40 || Double(c) != nil || !seen.insert(c.lowercased()).inserted { return false }
+            if c.unicodeScalars.contains(where: { !($0.properties.isAlphabetic || $0.properties.numericType != nil
+                || "_- .#/()".unicodeScalars.contains($0)) }) { return false }
+            if c.split(separator: " ").count > 4 { return false }
+        }
+        return true
+    }
+
+    static func uniqueNames(_ names: [String]) -> [String] {
+        var seen: [String: Int] = [:]
+        return names.enumerated().map { i, raw in
+            var name = raw.trimmingSpaces
+            if name.isEmpty { name = "col\(i + 1)" }
+            if let n = seen[name] {
+                seen[name] = n + 1
+                return "\(name)_\(n + 1)"
+            }
+            seen[name] = 1
+            return name
+        }
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while let f = s.first, f.isWhitespace { s.removeFirst() }
+        while let l = s.last, l.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+}

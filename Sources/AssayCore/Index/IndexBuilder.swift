@@ -1,0 +1,248 @@
+import Dispatch
+import Foundation
+
+/// Builds a file's `RecordIndex` in one pass over its bytes.
+///
+/// Line-based formats (JSONL, TSV without quoting, plain lines) are split into
+/// segments scanned on all cores with memchr; quoted CSV is scanned once, quote-aware;
+/// a JSON document is walked structurally to find its top-level elements.
+enum IndexBuilder {
+    static let segmentSize = 8 << 20
+
+    /// What a JSON document's scan learned besides offsets.
+    struct DocumentShape: Sendable {
+        /// For an object of arrays: (first slot, key) for each key, in order.
+        var splitRuns: [(start: Int, key: String)] = []
+        /// The document's top level was an array of scalars (not records).
+        var scalarElements = false
+        var error: String?
+    }
+
+    /// Index the whole file. `dataStart` skips a BOM and a header row.
+    static func build(_ file: MappedFile, layout: FileLayout, dataStart: Int, dataStartLine: Int,
+                      index: RecordIndex, releasePages: Bool) -> DocumentShape {
+        defer { index.finish() }
+        guard let base = file.base, dataStart < file.size else { return DocumentShape() }
+        switch layout.format {
+        case .json:
+            return scanDocument(base, from: dataStart, to: file.size, index: index)
+        case .csv where layout.quoting == .csv, .tsv where layout.quoting == .csv:
+            scanQuoted(file, base: base, from: dataStart, line: dataStartLine, layout: layout,
+                       index: index, releasePages: releasePages)
+        default:
+            scanLines(file, base: base, from: dataStart, line: dataStartLine, index: index,
+                      releasePages: releasePages)
+        }
+        return DocumentShape()
+    }
+
+    /// Non-blank lines are slots. Segments are scanned in parallel, published in order.
+    static func scanLines(_ file: MappedFile, base: UnsafeRawPointer, from: Int, line: Int,
+                          index: RecordIndex, releasePages: Bool) {
+        let end = file.size
+        // Segment boundaries at line starts.
+        var bounds = [from]
+        var nominal = from + segmentSize
+        while nominal < end {
+            let nl = Bytes.find(Bytes.newline, in: base, from: nominal - 1, to: end)
+            if nl >= end - 1 { break }
+            bounds.append(nl + 1)
+            nominal = nl + 1 + segmentSize
+        }
+        bounds.append(end)
+        let segments = bounds.count - 1
+        let batch = max(2, ProcessInfo.processInfo.activeProcessorCount * 2)
+        var lineBase = line
+        var s = 0
+        while s < segments {
+            let n = min(batch, segments - s)
+            let results = Slots<(offsets: [Int], lines: [Int], newlines: Int)>(count: n, initial: ([], [], 0))
+            let first = s, segmentBounds = bounds
+            DispatchQueue.concurrentPerform(iterations: n) { k in
+                let a = segmentBounds[first + k], b = segmentBounds[first + k + 1]
+                file.adviseSequential(a..<b)
+                results[k] = scanSegment(file.base!, from: a, to: b)
+            }
+            for k in 0..<n {
+                let r = results[k]
+                index.append(offsets: r.offsets, lines: r.lines.map { $0 + lineBase }, scannedTo: bounds[s + k + 1])
+                lineBase += r.newlines
+            }
+            if releasePages { file.release(bounds[s]..<bounds[s + n]) }
+            s += n
+        }
+    }
+
+    /// Line starts of non-blank lines in [a, b) (a is a line start), with 0-based
+    /// local line numbers, and the number of newlines in the segment.
+    static func scanSegment(_ base: UnsafeRawPointer, from a: Int, to b: Int) -> (offsets: [Int], lines: [Int], newlines: Int) {
+        var offsets: [Int] = []
+        var lines: [Int] = []
+        offsets.reserveCapacity((b - a) / 256 + 16)
+        lines.reserveCapacity((b - a) / 256 + 16)
+        var i = a
+        var lineNo = 0
+        while i < b {
+            let nl = Bytes.find(Bytes.newline, in: base, from: i, to: b)
+            var j = i
+            while j < nl, Bytes.isSpace(base.load(fromByteOffset: j, as: UInt8.self)) { j += 1 }
+            if j < nl {
+                offsets.append(i)
+                lines.append(lineNo)
+            }
+            if nl == b { break }
+            lineNo += 1
+            i = nl + 1
+        }
+        return (offsets, lines, lineNo)
+    }
+
+    /// Quoted CSV: records end at newlines outside quotes; blank lines are skipped.
+    static func scanQuoted(_ file: MappedFile, base: UnsafeRawPointer, from: Int, line: Int,
+                           layout: FileLayout, index: RecordIndex, releasePages: Bool) {
+        let end = file.size
+        var offsets: [Int] = []
+        var lines: [Int] = []
+        var i = from
+        var lineNo = line
+        var published = from
+        file.adviseSequential(from..<end)
+        while i < end {
+            let (next, _) = DelimitedParser.recordEnd(base, from: i, to: end, quoting: layout.quoting,
+                                                      delimiter: layout.delimiter)
+            var j = i
+            while j < next, Bytes.isSpace(base.load(fromByteOffset: j, as: UInt8.self)) { j += 1 }
+            if j < next {
+                offsets.append(i)
+                lines.append(lineNo)
+            }
+            lineNo += Bytes.countNewlines(in: base, from: i, to: next)
+            i = next
+            if i - published >= segmentSize || i >= end {
+                index.append(offsets: offsets, lines: lines, scannedTo: i)
+                offsets.removeAll(keepingCapacity: true)
+                lines.removeAll(keepingCapacity: true)
+                if releasePages { file.release(published..<i) }
+                published = i
+            }
+        }
+        if !offsets.isEmpty { index.append(offsets: offsets, lines: lines, scannedTo: end) }
+    }
+
+    /// A JSON document: slots are the elements of the top-level array, or of each
+    /// array value of a top-level object (whose keys become the split).
+    static func scanDocument(_ base: UnsafeRawPointer, from: Int, to end: Int, index: RecordIndex) -> DocumentShape {
+        var shape = DocumentShape()
+        var offsets: [Int] = []
+        var lines: [Int] = []
+        var lineNo = 1 + Bytes.countNewlines(in: base, from: 0, to: from)
+        var i = from
+        func byte(_ k: Int) -> UInt8 { base.load(fromByteOffset: k, as: UInt8.self) }
+        func skipSpace() {
+            while i < end, Bytes.isSpace(byte(i)) {
+                if byte(i) == Bytes.newline { lineNo += 1 }
+                i += 1
+            }
+        }
+        /// Skip one JSON value starting at i (structurally; errors surface when the slot is parsed).
+        func skipValue() {
+            var depth = 0
+            var inString = false
+            while i < end {
+                let b = byte(i)
+                if inString {
+                    if b == Bytes.backslash { i += 2; continue }
+                    if b == Bytes.quote { inString = false }
+                    i += 1
+                    if !inString && depth == 0 { return }
+                    continue
+                }
+                switch b {
+                case Bytes.quote: inString = true
+                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    if depth == 0 { return }
+                    depth -= 1
+                    if depth == 0 { i += 1; return }
+                case UInt8(ascii: ","): if depth == 0 { return }
+                case Bytes.newline: lineNo += 1
+                default: break
+                }
+                i += 1
+            }
+        }
+        func elements(isRecordsArray: Bool) {
+            // i is at '['
+            i += 1
+            skipSpace()
+            if i < end, byte(i) == UInt8(ascii: "]") { i += 1; return }
+            while i < end {
+                skipSpace()
+                guard i < end else { break }
+                let first = byte(i)
+                if isRecordsArray && first != UInt8(ascii: "{") && first != UInt8(ascii: "[") {
+                    shape.scalarElements = true
+                }
+                offsets.append(i)
+                lines.append(lineNo)
+                skipValue()
+                skipSpace()
+                guard i < end else { break }
+                if byte(i) == UInt8(ascii: ",") { i += 1; continue }
+                if byte(i) == UInt8(ascii: "]") { i += 1; return }
+                shape.error = "expected ',' or ']' between records"
+                return
+            }
+        }
+        skipSpace()
+        guard i < end else { return shape }
+        if byte(i) == UInt8(ascii: "[") {
+            elements(isRecordsArray: true)
+        } else if byte(i) == UInt8(ascii: "{") {
+            i += 1
+            while i < end {
+                skipSpace()
+                guard i < end, byte(i) == Bytes.quote else { break }
+                let keyStart = i
+                skipValue()
+                let key = (try? JSONParser.parse(UnsafeRawBufferPointer(start: base + keyStart, count: i - keyStart)))?.stringValue ?? "?"
+                skipSpace()
+                guard i < end, byte(i) == UInt8(ascii: ":") else { break }
+                i += 1
+                skipSpace()
+                guard i < end else { break }
+                if byte(i) == UInt8(ascii: "[") {
+                    shape.splitRuns.append((offsets.count, key))
+                    elements(isRecordsArray: true)
+                } else {
+                    skipValue()
+                }
+                skipSpace()
+                if i < end, byte(i) == UInt8(ascii: ",") { i += 1; continue }
+                break
+            }
+            if shape.splitRuns.isEmpty {
+                // Not an object of arrays: the document is one record.
+                offsets = [from]
+                lines = [1 + Bytes.countNewlines(in: base, from: 0, to: from)]
+            }
+        } else {
+            offsets = [from]
+            lines = [lineNo]
+        }
+        index.append(offsets: offsets, lines: lines, scannedTo: end)
+        return shape
+    }
+}
+
+/// Fixed slots that concurrent workers fill, each worker its own index.
+final class Slots<T>: @unchecked Sendable {
+    private var items: [T]
+    init(count: Int, initial: T) {
+        items = [T](repeating: initial, count: count)
+    }
+    subscript(i: Int) -> T {
+        get { items[i] }
+        set { items.withUnsafeMutableBufferPointer { $0[i] = newValue } }
+    }
+}

@@ -1,0 +1,121 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file mapped read-only into memory. The dataset is never opened for writing.
+///
+/// Pages already processed can be released with `release(upTo:)` so that a full
+/// scan of a multi-gigabyte file does not grow the resident set to the file's size.
+public final class MappedFile: @unchecked Sendable {
+    public let path: String
+    public let size: Int
+    /// Start of the mapping; nil for an empty file.
+    public let base: UnsafeRawPointer?
+
+    public enum OpenError: Error, CustomStringConvertible, Equatable {
+        case notFound(String)
+        case notReadable(String, String)
+        case isDirectory(String)
+
+        public var description: String {
+            switch self {
+            case .notFound(let p): "\(p): no such file or directory"
+            case .notReadable(let p, let why): "\(p): cannot read: \(why)"
+            case .isDirectory(let p): "\(p): is a directory"
+            }
+        }
+    }
+
+    public init(path: String) throws(OpenError) {
+        self.path = path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let err = errno
+            if err == ENOENT { throw .notFound(path) }
+            throw .notReadable(path, String(cString: strerror(err)))
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            throw .notReadable(path, String(cString: strerror(errno)))
+        }
+        if (st.st_mode & S_IFMT) == S_IFDIR { throw .isDirectory(path) }
+        let size = Int(st.st_size)
+        self.size = size
+        if size == 0 {
+            base = nil
+            return
+        }
+        let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
+        guard let p, p != MAP_FAILED else {
+            throw .notReadable(path, String(cString: strerror(errno)))
+        }
+        base = UnsafeRawPointer(p)
+    }
+
+    deinit {
+        if let base { munmap(UnsafeMutableRawPointer(mutating: base), size) }
+    }
+
+    /// The whole file as bytes.
+    public var bytes: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: base, count: size)
+    }
+
+    /// Hint that the range will be read sequentially soon.
+    public func adviseSequential(_ range: Range<Int>) {
+        guard let base, !range.isEmpty else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = range.lowerBound / page * page
+        let end = min(size, range.upperBound)
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_SEQUENTIAL)
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_WILLNEED)
+    }
+
+    /// Drop the pages of `range` from this process's resident set. The data stays in
+    /// the page cache and is faulted back in if touched again.
+    public func release(_ range: Range<Int>) {
+        guard let base, !range.isEmpty else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (range.lowerBound + page - 1) / page * page
+        let end = range.upperBound >= size ? size : range.upperBound / page * page
+        guard end > start else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_DONTNEED)
+    }
+}
+
+/// Byte-level helpers shared by the parsers.
+enum Bytes {
+    static let newline: UInt8 = 0x0A
+    static let cr: UInt8 = 0x0D
+    static let quote: UInt8 = 0x22
+    static let backslash: UInt8 = 0x5C
+
+    /// Index of the first `byte` in `[from, to)`, or `to`.
+    @inline(__always)
+    static func find(_ byte: UInt8, in base: UnsafeRawPointer, from: Int, to: Int) -> Int {
+        guard from < to else { return to }
+        guard let hit = memchr(base + from, Int32(byte), to - from) else { return to }
+        return base.distance(to: UnsafeRawPointer(hit))
+    }
+
+    /// Number of `\n` bytes in `[from, to)`.
+    static func countNewlines(in base: UnsafeRawPointer, from: Int, to: Int) -> Int {
+        var n = 0
+        var i = from
+        while i < to {
+            let j = find(newline, in: base, from: i, to: to)
+            if j == to { break }
+            n += 1
+            i = j + 1
+        }
+        return n
+    }
+
+    @inline(__always)
+    static func isSpace(_ b: UInt8) -> Bool {
+        b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09
+    }
+}

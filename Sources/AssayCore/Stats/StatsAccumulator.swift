@@ -1,0 +1,208 @@
+/// Per-field counts gathered by a scan.
+public struct FieldStats: Sendable {
+    public var path: String
+    /// Records in which the field has a non-null value.
+    public var present = 0
+    /// Values seen, by kind (an array's elements count under the element path).
+    public var kinds: [FieldKind: Int] = [:]
+    /// Records whose value is empty: whitespace-only string, empty array or object.
+    public var empty = 0
+    /// Exact value counts while there are at most `FieldStats.valueCap` distinct values.
+    public var values: [String: Int] = [:]
+    public var valuesTruncated = false
+    var sketch = HyperLogLog()
+    /// Lengths of array values.
+    public var arrayLengths = IntHistogram()
+    var lastRecord = -1
+
+    static let valueCap = 10_000
+
+    init(path: String) {
+        self.path = path
+    }
+
+    mutating func add(_ value: FieldValue, record: Int) {
+        kinds[value.kind, default: 0] += 1
+        if value == .null { return }
+        if lastRecord != record {
+            lastRecord = record
+            present += 1
+            if value.isEmptyValue { empty += 1 }
+        }
+        let key: String
+        switch value {
+        case .array(let items):
+            arrayLengths.add(items.count)
+            return
+        case .object:
+            return
+        case .string(let s): key = s
+        default: key = value.displayText
+        }
+        sketch.add(hash: StableHash.hash(key))
+        if let c = values[key] {
+            values[key] = c + 1
+        } else if values.count < Self.valueCap {
+            values[key] = 1
+        } else {
+            valuesTruncated = true
+        }
+    }
+
+    mutating func merge(_ o: FieldStats) {
+        present += o.present
+        empty += o.empty
+        for (k, c) in o.kinds { kinds[k, default: 0] += c }
+        for (v, c) in o.values {
+            if let mine = values[v] {
+                values[v] = mine + c
+            } else if values.count < Self.valueCap {
+                values[v] = c
+            } else {
+                valuesTruncated = true
+            }
+        }
+        valuesTruncated = valuesTruncated || o.valuesTruncated
+        sketch.merge(o.sketch)
+        arrayLengths.merge(o.arrayLengths)
+    }
+
+    /// Distinct non-null scalar values: exact unless the value table overflowed.
+    public var distinct: (count: Int, exact: Bool) {
+        valuesTruncated ? (max(sketch.estimate, values.count), false) : (values.count, true)
+    }
+
+    /// The most common values, count descending then value ascending.
+    public func top(_ n: Int) -> [(value: String, count: Int)] {
+        values.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            .prefix(n).map { ($0.key, $0.value) }
+    }
+
+    /// Kinds other than null, when more than one is seen (e.g. numbers and strings).
+    public var isMixed: Bool {
+        kinds.keys.filter { $0 != .null }.count > 1
+    }
+}
+
+extension FieldValue {
+    var isEmptyValue: Bool {
+        switch self {
+        case .string(let s): s.allSatisfy(\.isWhitespace)
+        case .array(let a): a.isEmpty
+        case .object(let m): m.isEmpty
+        default: false
+        }
+    }
+}
+
+/// Counts of one scan over a range of record slots; merged across workers.
+public struct StatsAccumulator: Sendable {
+    public var records = 0
+    public var malformed: [MalformedRecord] = []
+    public var warnings: [MalformedRecord] = []
+    var fieldOrder: [String] = []
+    public var fields: [String: FieldStats] = [:]
+    public var labels: [String: Int] = [:]
+    public var unlabelled = 0
+    public var splits: [String: Int] = [:]
+    public var sources: [String: Int] = [:]
+    public var labelBySplit: [String: [String: Int]] = [:]
+    public var labelBySource: [String: [String: Int]] = [:]
+    public var textChars = IntHistogram()
+    public var textWords = IntHistogram()
+    public var emptyTexts = 0
+    public var missingTexts = 0
+    /// Label name used for records with no label in cross-tabs.
+    public static let missingLabel = "(missing)"
+
+    public init() {}
+
+    mutating func add(_ record: Record, roles: Roles) {
+        records += 1
+        visit(record.value, path: "", record: record.index)
+
+        let label = roles.label.flatMap { record.field($0) }.flatMap { $0 == .null ? nil : $0.labelText }
+        if let label { labels[label, default: 0] += 1 } else if roles.label != nil { unlabelled += 1 }
+        let labelKey = label ?? Self.missingLabel
+        if let sf = roles.split {
+            let split = record.field(sf).flatMap { $0 == .null ? nil : $0.labelText } ?? Self.missingLabel
+            splits[split, default: 0] += 1
+            labelBySplit[split, default: [:]][labelKey, default: 0] += 1
+        }
+        if let sf = roles.source {
+            let source = record.field(sf).flatMap { $0 == .null ? nil : $0.labelText } ?? Self.missingLabel
+            sources[source, default: 0] += 1
+            labelBySource[source, default: [:]][labelKey, default: 0] += 1
+        }
+        if !roles.text.isEmpty {
+            if let text = roles.text(of: record) {
+                let chars = text.unicodeScalars.count
+                var words = 0
+                var inWord = false
+                for u in text.unicodeScalars {
+                    if u.properties.isWhitespace { inWord = false } else if !inWord { inWord = true; words += 1 }
+                }
+                textChars.add(chars)
+                textWords.add(words)
+                if words == 0 { emptyTexts += 1 }
+            } else {
+                missingTexts += 1
+            }
+        }
+    }
+
+    private mutating func visit(_ value: FieldValue, path: String, record: Int) {
+        switch value {
+        case .object(let members):
+            if !path.isEmpty { addField(path, value, record: record) }
+            for m in members {
+                visit(m.value, path: path.isEmpty ? m.key : path + "." + m.key, record: record)
+            }
+        case .array(let items):
+            addField(path, value, record: record)
+            for item in items { visit(item, path: path + "[]", record: record) }
+        default:
+            addField(path, value, record: record)
+        }
+    }
+
+    private mutating func addField(_ path: String, _ value: FieldValue, record: Int) {
+        if fields[path] == nil { fieldOrder.append(path) }
+        fields[path, default: FieldStats(path: path)].add(value, record: record)
+    }
+
+    mutating func merge(_ o: StatsAccumulator) {
+        records += o.records
+        malformed += o.malformed
+        warnings += o.warnings
+        for p in o.fieldOrder {
+            if var mine = fields[p] {
+                mine.merge(o.fields[p]!)
+                fields[p] = mine
+            } else {
+                fields[p] = o.fields[p]
+                fieldOrder.append(p)
+            }
+        }
+        for (k, v) in o.labels { labels[k, default: 0] += v }
+        unlabelled += o.unlabelled
+        for (k, v) in o.splits { splits[k, default: 0] += v }
+        for (k, v) in o.sources { sources[k, default: 0] += v }
+        for (s, m) in o.labelBySplit { for (l, c) in m { labelBySplit[s, default: [:]][l, default: 0] += c } }
+        for (s, m) in o.labelBySource { for (l, c) in m { labelBySource[s, default: [:]][l, default: 0] += c } }
+        textChars.merge(o.textChars)
+        textWords.merge(o.textWords)
+        emptyTexts += o.emptyTexts
+        missingTexts += o.missingTexts
+    }
+
+    /// Field paths in first-seen order.
+    public var orderedFields: [FieldStats] { fieldOrder.compactMap { fields[$0] } }
+}
+
+extension FieldValue {
+    /// The value as a label: strings as they are, scalars as written; containers as compact JSON.
+    public var labelText: String {
+        displayText
+    }
+}

@@ -1,0 +1,151 @@
+import ArgumentParser
+import AssayCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@main
+struct Assay: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "assay",
+        abstract: "Explore ML training data in the terminal: records, labels, duplicates, audits.",
+        discussion: """
+            Opens JSONL, JSON, CSV and TSV files (or folders of them) read-only. \
+            `assay PATH` opens the interactive browser; `assay stats PATH` prints counts.
+            """,
+        subcommands: [Browse.self, Stats.self],
+        defaultSubcommand: Browse.self
+    )
+}
+
+/// Options shared by every command that opens a dataset.
+struct DatasetOptions: ParsableArguments {
+    @Argument(help: "Data files or folders (searched recursively; README/LICENSE/*.md are skipped).")
+    var paths: [String] = []
+
+    @Option(help: "Format: jsonl, json, csv, tsv or lines (default: sniffed from the content).")
+    var format: DataFormat?
+
+    @Option(help: "Field delimiter of a delimited file, e.g. ',' ';' '|' or 'tab'.")
+    var delimiter: String?
+
+    @Flag(help: "The first row of a CSV/TSV file is data, not a header.")
+    var noHeader = false
+
+    @Option(help: "Quote handling for CSV/TSV: csv (RFC 4180) or none (default: csv for CSV, none for TSV).")
+    var quoting: Quoting?
+
+    @Option(help: "Read each line with this regular expression; its named groups become fields, e.g. '(?<label>\\w+)\\t(?<text>.*)'.")
+    var lineRegex: String?
+
+    @Option(help: "Text encoding: utf-8 or latin-1 (default: utf-8, or latin-1 when the file is not valid UTF-8).")
+    var encoding: TextEncoding?
+
+    @Option(help: "Field(s) holding the text, comma-separated; several are joined with one space.")
+    var text: String?
+
+    @Option(help: "Field holding the label.")
+    var label: String?
+
+    @Option(help: "Field holding the split (default: a `split` field, or train/valid/test from file names).")
+    var split: String?
+
+    @Option(help: "Field holding the source or language.")
+    var source: String?
+
+    @Option(help: "Field holding the record id.")
+    var id: String?
+
+    @Option(help: "Take each file's source from its folder name (dir) or the first word of its file name (file).")
+    var sourceFrom: OpenOptions.SourceFrom?
+
+    func validate() throws {
+        if paths.isEmpty { throw ValidationError("give a data file or folder, e.g. `assay stats samples/tickets.jsonl`") }
+        if let d = delimiter, parsedDelimiter(d) == nil {
+            throw ValidationError("--delimiter takes one ASCII character or 'tab', got '\(d)'")
+        }
+    }
+
+    func parsedDelimiter(_ d: String) -> UInt8? {
+        if d == "tab" || d == "\\t" || d == "\t" { return 0x09 }
+        guard d.utf8.count == 1, let b = d.utf8.first, b < 0x80 else { return nil }
+        return b
+    }
+
+    func openOptions() -> OpenOptions {
+        var o = OpenOptions()
+        o.format = FormatOptions(format: format, delimiter: delimiter.flatMap(parsedDelimiter),
+                                 header: noHeader ? false : nil, quoting: quoting, lineRegex: lineRegex,
+                                 encoding: encoding)
+        o.sourceFrom = sourceFrom
+        o.roles = RoleOverrides(text: text.map { $0.split(separator: ",").map { String($0).trimmingCharacters() } },
+                                label: label, split: split, source: source, id: id)
+        return o
+    }
+
+    /// Open the dataset, or exit: 1 when nothing could be read, 2 for usage errors.
+    func open(releasePages: Bool = false) throws -> Dataset {
+        var o = openOptions()
+        o.releasePages = releasePages
+        do {
+            return try Dataset.open(paths, options: o)
+        } catch {
+            Stderr.write("assay: \(TerminalText.escape(error.description))\n")
+            switch error {
+            case .usage: throw ExitCode(2)
+            case .nothingReadable: throw ExitCode(1)
+            }
+        }
+    }
+}
+
+extension String {
+    func trimmingCharacters() -> String {
+        var s = Substring(self)
+        while s.first == " " { s.removeFirst() }
+        while s.last == " " { s.removeLast() }
+        return String(s)
+    }
+}
+
+extension DataFormat: ExpressibleByArgument {}
+extension Quoting: ExpressibleByArgument {}
+extension TextEncoding: ExpressibleByArgument {
+    public init?(argument: String) {
+        switch argument.lowercased() {
+        case "utf-8", "utf8": self = .utf8
+        case "latin-1", "latin1", "iso-8859-1": self = .latin1
+        default: return nil
+        }
+    }
+}
+extension OpenOptions.SourceFrom: ExpressibleByArgument {}
+
+/// Writes to standard error without buffering.
+enum Stderr {
+    static func write(_ s: String) {
+        var s = s
+        s.withUTF8 { buf in
+            var off = 0
+            while off < buf.count {
+                let n = Glibc.write(2, buf.baseAddress! + off, buf.count - off)
+                if n <= 0 { break }
+                off += n
+            }
+        }
+    }
+}
+
+enum Stdout {
+    static func write(_ s: String) {
+        var s = s
+        s.withUTF8 { buf in
+            var off = 0
+            while off < buf.count {
+                let n = Glibc.write(1, buf.baseAddress! + off, buf.count - off)
+                if n <= 0 { break }
+                off += n
+            }
+        }
+    }
+}

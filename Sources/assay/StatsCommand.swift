@@ -1,0 +1,85 @@
+import ArgumentParser
+import AssayCore
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Stats: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Count records, labels, splits, text lengths and field integrity.",
+        discussion: """
+            Exit status: 0 when the data was read (with a warning on stderr if some records \
+            were malformed), 1 when nothing could be read, 2 for usage errors.
+            """
+    )
+
+    @OptionGroup var data: DatasetOptions
+
+    @Flag(help: "Print JSON (keys documented in README.md).")
+    var json = false
+
+    @Flag(help: "Only build the record index and print the number of record slots (for benchmarks).")
+    var indexOnly = false
+
+    func run() throws {
+        let dataset = try data.open(releasePages: true)
+        let showProgress = isatty(2) == 1
+        if indexOnly {
+            dataset.waitForIndex()
+            Stdout.write("\(dataset.recordCount)\n")
+            return
+        }
+        let progress: (@Sendable (Int, Int) -> Void)? = showProgress ? { @Sendable done, total in
+            ProgressBar.draw(done: done, total: total)
+        } : nil
+        let acc = StatsScan.run(dataset, progress: progress)
+        if showProgress { ProgressBar.clear() }
+        let report = StatsReport(dataset: dataset, acc: acc)
+        if json {
+            Stdout.write(JSONWriter.pretty(report.json))
+        } else {
+            Stdout.write(report.text())
+        }
+        if !acc.malformed.isEmpty {
+            let first = acc.malformed[0]
+            Stderr.write("assay: warning: \(acc.malformed.count) malformed record\(acc.malformed.count == 1 ? "" : "s") skipped (first: \(TerminalText.escape(first.message)))\n")
+        }
+        if acc.records == 0 && !acc.malformed.isEmpty {
+            Stderr.write("assay: no record could be read\n")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// A one-line progress bar on stderr (only when stderr is a terminal).
+enum ProgressBar {
+    static let last = Atomic<Int>(-1)
+
+    static func draw(done: Int, total: Int) {
+        let pct = total == 0 ? 100 : done * 100 / total
+        guard last.exchange(pct, ordering: .relaxed) < pct else { return }
+        let width = 30
+        let filled = width * pct / 100
+        Stderr.write("\r  scanning [" + String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled) + "] \(pct)%")
+    }
+
+    static func clear() {
+        Stderr.write("\r\u{1b}[K")
+    }
+}
+
+struct Browse: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Open the interactive browser (the default command)."
+    )
+
+    @OptionGroup var data: DatasetOptions
+
+    func run() throws {
+        let dataset = try data.open()
+        _ = dataset
+        Stderr.write("assay: the interactive browser is not built yet; try `assay stats`\n")
+        throw ExitCode(1)
+    }
+}
