@@ -16,6 +16,22 @@ struct Assay: ParsableCommand {
         subcommands: [Browse.self, Stats.self],
         defaultSubcommand: Browse.self
     )
+
+    /// Like ArgumentParser's main, but usage errors exit with 2 (as documented), not 64.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                if code == .success { Stdout.write(message + "\n") } else { Stderr.write(message + "\n") }
+            }
+            if code == .validationFailure { Glibc.exit(2) }
+            Glibc.exit(code.rawValue)
+        }
+    }
 }
 
 /// Options shared by every command that opens a dataset.

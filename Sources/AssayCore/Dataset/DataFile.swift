@@ -100,8 +100,10 @@ public final class DataFile: Sendable {
         let latin1 = layout.encoding == .latin1
         switch layout.format {
         case .jsonl:
+            var end = raw.count
+            while end > 0, Bytes.isSpace(raw[end - 1]) { end -= 1 }
             do {
-                let v = try JSONParser.parse(raw, latin1: latin1)
+                let v = try JSONParser.parse(UnsafeRawBufferPointer(rebasing: raw[0..<end]), latin1: latin1)
                 guard case .object = v else {
                     return Parsed(failure: "not a JSON object (a record is {...}; found \(v.kind.rawValue))")
                 }

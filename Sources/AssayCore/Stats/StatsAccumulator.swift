@@ -121,16 +121,16 @@ public struct StatsAccumulator: Sendable {
         records += 1
         visit(record.value, path: "", record: record.index)
 
-        let label = roles.label.flatMap { record.field($0) }.flatMap { $0 == .null ? nil : $0.labelText }
+        let label = roles.label.flatMap { record.field($0) }.flatMap(\.roleValue)
         if let label { labels[label, default: 0] += 1 } else if roles.label != nil { unlabelled += 1 }
         let labelKey = label ?? Self.missingLabel
         if let sf = roles.split {
-            let split = record.field(sf).flatMap { $0 == .null ? nil : $0.labelText } ?? Self.missingLabel
+            let split = record.field(sf).flatMap(\.roleValue) ?? Self.missingLabel
             splits[split, default: 0] += 1
             labelBySplit[split, default: [:]][labelKey, default: 0] += 1
         }
         if let sf = roles.source {
-            let source = record.field(sf).flatMap { $0 == .null ? nil : $0.labelText } ?? Self.missingLabel
+            let source = record.field(sf).flatMap(\.roleValue) ?? Self.missingLabel
             sources[source, default: 0] += 1
             labelBySource[source, default: [:]][labelKey, default: 0] += 1
         }
@@ -201,8 +201,13 @@ public struct StatsAccumulator: Sendable {
 }
 
 extension FieldValue {
-    /// The value as a label: strings as they are, scalars as written; containers as compact JSON.
-    public var labelText: String {
-        displayText
+    /// The value as a label, split or source: strings as they are, scalars as written,
+    /// containers as compact JSON; nil for null and for blank strings (an empty CSV cell).
+    public var roleValue: String? {
+        switch self {
+        case .null: return nil
+        case .string(let s): return s.allSatisfy(\.isWhitespace) ? nil : s
+        default: return displayText
+        }
     }
 }

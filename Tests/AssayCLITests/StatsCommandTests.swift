@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+/// `assay stats` as a script or CI job runs it.
+@Suite struct StatsCommandTests {
+    func json(_ r: RunResult) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    }
+
+    @Test func jsonOnTheSampleHasTheDocumentedKeys() throws {
+        let r = try runAssay(["stats", "--json", "samples/tickets.jsonl"])
+        #expect(r.status == 0)
+        let j = try json(r)
+        for key in ["records", "malformed", "roles", "labels", "splits", "label_by_split", "fields"] {
+            #expect(j[key] != nil, "missing key \(key)")
+        }
+        #expect(j["records"] as? Int == 3000)
+        let malformed = try #require(j["malformed"] as? [[String: Any]])
+        #expect(malformed.count == 1)
+        #expect(malformed.first?["file"] as? String == "samples/tickets.jsonl")
+        #expect(malformed.first?["line"] as? Int == 1500)
+        #expect((malformed.first?["reason"] as? String)?.contains("unterminated string") == true)
+        let roles = try #require(j["roles"] as? [String: Any])
+        #expect(roles["text"] as? String == "text")
+        #expect(roles["label"] as? String == "label")
+        #expect(roles["split"] as? String == "split")
+        #expect(roles["source"] as? String == "source")
+        #expect(roles["id"] as? String == "id")
+        let labels = try #require(j["labels"] as? [String: Int])
+        #expect(labels["shipping"] == 715)
+        #expect(labels["legal"] == 15)
+        let bySplit = try #require(j["label_by_split"] as? [String: [String: Int]])
+        #expect(bySplit["test"]?["legal"] == nil)
+        #expect(bySplit["train"]?["legal"] == 13)
+        let fields = try #require(j["fields"] as? [[String: Any]])
+        let paths = fields.compactMap { $0["path"] as? String }
+        #expect(paths.contains("meta.url"))
+        #expect(paths.contains("meta.tags[]"))
+        // A warning names the malformed record on stderr; the exit code stays 0.
+        #expect(r.stderr.contains("samples/tickets.jsonl:1500"))
+    }
+
+    @Test func jsonOutputEscapesControlCharacters() throws {
+        let r = try runAssay(["stats", "--json", "samples/tickets.jsonl"])
+        #expect(!r.stdout.unicodeScalars.contains { $0.value == 0x1b || $0.value == 0x07 })
+    }
+
+    @Test func humanOutputNeverCarriesRawEscapes() throws {
+        for file in ["samples/tickets.jsonl", "samples/tickets.csv", "samples/tickets.tsv"] {
+            let r = try runAssay(["stats", file])
+            #expect(r.status == 0)
+            #expect(!r.stdout.unicodeScalars.contains { $0.value == 0x1b || $0.value == 0x07 || $0.value == 0x9b },
+                    "\(file) printed a raw control character")
+            #expect(r.stdout.contains("Label × split"))
+        }
+    }
+
+    @Test func exitCodes() throws {
+        let missing = try runAssay(["stats", "no/such/file.jsonl"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("no/such/file.jsonl: no such file or directory"))
+        let usage = try runAssay(["stats"])
+        #expect(usage.status == 2)
+        #expect(usage.stderr.contains("give a data file or folder"))
+        let badFormat = try runAssay(["stats", "--format", "xml", "samples/tickets.jsonl"])
+        #expect(badFormat.status == 2)
+    }
+
+    @Test func splitsFolderSaysWhatItTookAndSkipped() throws {
+        let r = try runAssay(["stats", "samples/splits"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("samples/splits/train.jsonl"))
+        #expect(r.stdout.contains("samples/splits/README.md: documentation"))
+        #expect(r.stdout.contains("from file names"))
+    }
+
+    @Test func indexOnlyCountsSlots() throws {
+        let r = try runAssay(["stats", "--index-only", "samples/tickets.jsonl"])
+        #expect(r.stdout == "3001\n")
+    }
+}

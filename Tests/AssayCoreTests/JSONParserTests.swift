@@ -1,0 +1,90 @@
+import Testing
+@testable import AssayCore
+
+@Suite struct JSONParserTests {
+    @Test func scalarsAndContainers() throws {
+        let v = try JSONParser.parse(#"{"a": 1, "b": [true, false, null], "c": {"d": -2.5e3}, "e": "x"}"#)
+        #expect(v["a"] == .number("1"))
+        #expect(v["b"] == .array([.bool(true), .bool(false), .null]))
+        #expect(v.value(at: "c.d") == .number("-2.5e3"))
+        #expect(v["e"] == .string("x"))
+    }
+
+    @Test func escapesAndSurrogatePairs() throws {
+        let v = try JSONParser.parse(#""tab\tnl\nq\"bs\\sl\/é\u00e9\ud83d\ude00\u001b""#)
+        #expect(v == .string("tab\tnl\nq\"bs\\sl/éé😀\u{1b}"))
+        #expect(try JSONParser.parse(#""\ud800""#) == .string("\u{FFFD}"))
+    }
+
+    @Test func keysKeepFileOrderAndDuplicates() throws {
+        let v = try JSONParser.parse(#"{"z":1,"a":2,"z":3}"#)
+        #expect(v.members.map(\.key) == ["z", "a", "z"])
+    }
+
+    @Test(arguments: [
+        (#"{"a": 1"#, "unterminated object"),
+        (#"{"a" 1}"#, "expected ':' after key"),
+        (#"{"a": "x}"#, "unterminated string"),
+        (#"{"a": tru}"#, "invalid literal"),
+        (#"{"a": 01x}"#, "expected ',' or '}' in object"),
+        (#"{"a": -}"#, "invalid number"),
+        (#"[1, 2"#, "unterminated array"),
+        (#"{"a": 1} x"#, "unexpected 'x' after the value"),
+        (#"{"a": "\q"}"#, "bad escape '\\q'"),
+        ("", "empty record"),
+    ])
+    func errorsNameTheProblem(input: String, message: String) {
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(input) }
+        do {
+            _ = try JSONParser.parse(input)
+        } catch {
+            #expect(error.message == message)
+        }
+    }
+
+    @Test func errorCarriesColumn() {
+        do {
+            _ = try JSONParser.parse(#"{"a": 1, "b": ?}"#)
+            Issue.record("should fail")
+        } catch {
+            #expect(error.offset == 14)
+            #expect(error.description == "unexpected '?' at column 15")
+        }
+    }
+
+    @Test func invalidUTF8InAStringIsAnError() {
+        let bytes: [UInt8] = Array(#"{"t": "ab"#.utf8) + [0xFF] + Array(#""}"#.utf8)
+        let result = bytes.withUnsafeBytes { raw in Result { () throws(JSONParser.Failure) in try JSONParser.parse(raw) } }
+        guard case .failure(let e) = result else { Issue.record("should fail"); return }
+        #expect(e.message == "invalid UTF-8")
+        // As Latin-1 the same byte is ÿ.
+        let latin = bytes.withUnsafeBytes { try? JSONParser.parse($0, latin1: true) }
+        #expect(latin?["t"] == .string("abÿ"))
+    }
+
+    @Test func deepNestingIsRefusedNotRecursedForever() {
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(deep) }
+    }
+
+    @Test func u2028AndNELInsideStringsAreText() throws {
+        let v = try JSONParser.parse("{\"t\": \"a\u{2028}b\u{85}c\"}")
+        #expect(v["t"] == .string("a\u{2028}b\u{85}c"))
+    }
+
+    @Test func writerRoundTripsAndEscapesControls() throws {
+        let v = FieldValue.object([.init("t", .string("a\u{1b}[2J\u{9b}\"\n")), .init("n", .number("1.50"))])
+        let text = v.compactJSON
+        #expect(text == #"{"t":"a\u001b[2J\u009b\"\n","n":1.50}"#)
+        #expect(try JSONParser.parse(text) == v)
+    }
+
+    @Test func dottedPaths() throws {
+        let v = try JSONParser.parse(#"{"meta": {"url": "u"}, "instances": [{"output": "o"}], "a.b": 1}"#)
+        #expect(v.value(at: "meta.url") == .string("u"))
+        #expect(v.value(at: "instances[0].output") == .string("o"))
+        #expect(v.value(at: "instances[1].output") == nil)
+        #expect(v.value(at: "a.b") == .number("1"))
+        #expect(v.leaves().map(\.path) == ["meta.url", "instances[0].output", "a.b"])
+    }
+}

@@ -1,0 +1,238 @@
+import Foundation
+import Testing
+@testable import AssayCore
+
+/// Formats, sniffing and bad input, on small files written by the tests.
+@Suite struct OpeningDataTests {
+    let dir = TempDir()
+
+    func texts(_ acc: StatsAccumulator) -> Int { acc.textChars.total }
+
+    @Test func jsonlWithBlankLinesAndNoFinalNewline() throws {
+        let p = dir.write("a.jsonl", "{\"text\":\"one\",\"label\":\"x\"}\n\n  \n{\"text\":\"two\",\"label\":\"y\"}")
+        let (d, acc) = try scan([p])
+        #expect(d.files[0].layout.format == .jsonl)
+        #expect(acc.records == 2)
+        #expect(acc.labels == ["x": 1, "y": 1])
+        #expect(d.record(at: 1).record?.line == 4)
+    }
+
+    @Test func truncatedLastLineIsMalformedWithItsLine() throws {
+        let p = dir.write("t.jsonl", "{\"text\":\"a\"}\n{\"text\":\"b\"}\n{\"text\":\"c")
+        let (_, acc) = try scan([p])
+        #expect(acc.records == 2)
+        #expect(acc.malformed == [MalformedRecord(file: p, line: 3, reason: "invalid JSON: unterminated string at column 9")])
+    }
+
+    @Test func bareValuesAreNotRecords() throws {
+        let p = dir.write("v.jsonl", "{\"text\":\"a\"}\n[1,2]\n42\n")
+        let (_, acc) = try scan([p])
+        #expect(acc.records == 1)
+        #expect(acc.malformed.map(\.line) == [2, 3])
+        #expect(acc.malformed[0].reason.hasPrefix("not a JSON object"))
+    }
+
+    @Test func invalidUTF8InTheMiddleOfAValidFile() throws {
+        var bytes: [UInt8] = []
+        for i in 0..<5000 { bytes += Array("{\"text\":\"record \(i)\",\"label\":\"a\"}\n".utf8) }
+        bytes += Array("{\"text\":\"bad ".utf8) + [0xC3, 0x28] + Array("\",\"label\":\"a\"}\n".utf8)
+        bytes += Array("{\"text\":\"after\",\"label\":\"b\"}\n".utf8)
+        let p = dir.write("u.jsonl", bytes)
+        let (d, acc) = try scan([p])
+        #expect(d.files[0].layout.encoding == .utf8)
+        #expect(acc.records == 5001)
+        #expect(acc.malformed.count == 1)
+        #expect(acc.malformed[0].line == 5001)
+        #expect(acc.malformed[0].reason.contains("invalid UTF-8"))
+        #expect(acc.labels == ["a": 5000, "b": 1])
+    }
+
+    @Test func latin1FileIsReadAsLatin1WithANotice() throws {
+        let bytes: [UInt8] = Array("text\tlabel\n".utf8) + Array("caf".utf8) + [0xE9] + Array("\tfood\n".utf8)
+        let p = dir.write("l.tsv", bytes)
+        let (d, acc) = try scan([p])
+        #expect(d.files[0].layout.encoding == .latin1)
+        #expect(d.notices.count == 1)
+        #expect(d.notices[0].contains("Latin-1"))
+        #expect(d.record(at: 0).record?.field("text") == .string("café"))
+        #expect(acc.records == 1)
+    }
+
+    @Test func bomAndCRLFInCSV() throws {
+        let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("id,text,label\r\n1,\"hello, world\",a\r\n2,\"multi\r\nline\",b\r\n".utf8)
+        let p = dir.write("b.csv", bytes)
+        let (d, acc) = try scan([p])
+        #expect(d.files[0].layout.bomLength == 3)
+        #expect(d.files[0].layout.columns == ["id", "text", "label"])
+        #expect(acc.records == 2)
+        #expect(d.record(at: 0).record?.field("text") == .string("hello, world"))
+        #expect(d.record(at: 1).record?.field("text") == .string("multi\r\nline"))
+        #expect(d.record(at: 1).record?.field("label") == .string("b"))
+        #expect(d.record(at: 1).record?.line == 3)
+    }
+
+    @Test func doubledQuotesAndQuotesInsideUnquotedFields() throws {
+        let p = dir.write("q.csv", "text,label\n\"say \"\"hi\"\"\",a\n5\" screen,b\n")
+        let (d, acc) = try scan([p])
+        #expect(acc.records == 2)
+        #expect(d.record(at: 0).record?.field("text") == .string("say \"hi\""))
+        #expect(d.record(at: 1).record?.field("text") == .string("5\" screen"))
+    }
+
+    @Test func raggedRowsAreKeptWithWarnings() throws {
+        let p = dir.write("r.csv", "a,b,c\n1,2,3\n4,5\n6,7,8,9\n")
+        let (d, acc) = try scan([p])
+        #expect(acc.records == 3)
+        #expect(acc.warnings.map(\.line) == [3, 4])
+        #expect(d.record(at: 2).record?.field("col4") == .string("9"))
+        #expect(acc.fields["c"]?.present == 2)
+    }
+
+    @Test func unterminatedQuoteAtTheEndIsMalformed() throws {
+        let p = dir.write("uq.csv", "text,label\nok,a\n\"never closed,b\nmore\n")
+        let (_, acc) = try scan([p])
+        #expect(acc.records == 1)
+        #expect(acc.malformed.map(\.line) == [3])
+        #expect(acc.malformed.first?.reason == "unterminated quoted field")
+    }
+
+    @Test func tsvWithUnbalancedQuotesNeedsNoFlag() throws {
+        let p = dir.write("s.tsv", "He said \"wow and left\t1\nFine.\t0\n\"Quoted\" start\t1\n")
+        let (d, acc) = try scan([p])
+        #expect(d.files[0].layout.quoting == .none)
+        #expect(!d.files[0].layout.hasHeader)
+        #expect(acc.records == 3)
+        #expect(d.record(at: 2).record?.field("col1") == .string("\"Quoted\" start"))
+    }
+
+    @Test func quotingOverride() throws {
+        let p = dir.write("o.csv", "text,label\n\"a,b\",x\n")
+        let (d, _) = try scan([p]) { $0.format.quoting = Quoting.none }
+        #expect(d.record(at: 0).record?.field("text") == .string("\"a"))
+    }
+
+    @Test func noHeaderOverrideAndHeaderSniffing() throws {
+        let p = dir.write("h.csv", "text,label\nhello,a\n")
+        #expect(try scan([p]).0.files[0].layout.hasHeader)
+        let (d, acc) = try scan([p]) { $0.format.header = false }
+        #expect(acc.records == 2)
+        #expect(d.files[0].layout.columns == ["col1", "col2"])
+    }
+
+    @Test func jsonArrayDocument() throws {
+        let p = dir.write("d.json", "[\n  {\"text\": \"a\", \"label\": \"x\"},\n  {\"text\": \"b, [c]\", \"label\": \"y\"}\n]\n")
+        let (d, acc) = try scan([p])
+        #expect(d.files[0].layout.format == .json)
+        #expect(acc.records == 2)
+        #expect(d.record(at: 1).record?.field("text") == .string("b, [c]"))
+        #expect(d.record(at: 1).record?.line == 3)
+    }
+
+    @Test func jsonObjectOfArraysGivesSplits() throws {
+        let p = dir.write("s.json", #"{"train": [{"text": "a", "label": "x"}, {"text": "b", "label": "y"}], "test": [{"text": "c", "label": "x"}]}"#)
+        let (d, acc) = try scan([p])
+        #expect(d.files[0].layout.format == .json)
+        #expect(d.roles.split == "split")
+        #expect(acc.splits == ["train": 2, "test": 1])
+    }
+
+    @Test func jsonArraysOfArraysGivePositionalFields() throws {
+        let p = dir.write("p.json", #"[["a long piece of text here", "x"], ["another long text for it", "y"]]"#)
+        let (d, acc) = try scan([p])
+        #expect(acc.records == 2)
+        #expect(d.record(at: 0).record?.field("col2") == .string("x"))
+        #expect(d.roles.text == ["col1"])
+    }
+
+    @Test func lineRegexNamedGroups() throws {
+        let p = dir.write("log.txt", "spam\tBuy now\nham\tSee you at 5\nnot matching\n")
+        let (d, acc) = try scan([p]) { $0.format.lineRegex = #"(?<label>\w+)\t(?<text>.*)"# }
+        #expect(d.files[0].layout.format == .lines)
+        #expect(acc.records == 2)
+        #expect(acc.labels == ["spam": 1, "ham": 1])
+        #expect(acc.malformed.map(\.line) == [3])
+    }
+
+    @Test func plainLinesBecomeTextRecords() throws {
+        let p = dir.write("plain.txt", "just some text\nanother line\n")
+        let (d, acc) = try scan([p])
+        #expect(d.files[0].layout.format == .lines)
+        #expect(acc.records == 2)
+        #expect(d.roles.text == ["text"])
+    }
+
+    @Test func u2028AndNELAreNotLineBreaks() throws {
+        let p = dir.write("n.tsv", "one\u{85}still one\t0\ntwo\u{2028}still two\t1\n")
+        let (_, acc) = try scan([p])
+        #expect(acc.records == 2)
+    }
+
+    @Test func tenMegabyteLine() throws {
+        let big = String(repeating: "word ", count: 2_000_000)
+        let p = dir.write("big.jsonl", "{\"text\":\"short\",\"label\":\"a\"}\n{\"text\":\"\(big)\",\"label\":\"b\"}\n{\"text\":\"x\",\"label\":\"a\"}\n")
+        let (_, acc) = try scan([p])
+        #expect(acc.records == 3)
+        #expect(acc.textWords.quantile(1) == 2_000_000)
+    }
+
+    @Test func missingPathEmptyAndBinaryFiles() throws {
+        let empty = dir.write("empty.jsonl", "")
+        let binary = dir.write("bin.dat", [0x7F, 0x45, 0x4C, 0x46, 0, 0, 1, 2])
+        let good = dir.write("good.jsonl", "{\"text\":\"a\"}\n")
+        let (d, acc) = try scan([dir.url.appendingPathComponent("nope.jsonl").path, empty, binary, good])
+        #expect(acc.records == 1)
+        let reasons = Dictionary(uniqueKeysWithValues: d.skipped.map { (($0.path as NSString).lastPathComponent, $0.reason) })
+        #expect(reasons["nope.jsonl"] == "no such file or directory")
+        #expect(reasons["empty.jsonl"] == "empty file")
+        #expect(reasons["bin.dat"]?.hasPrefix("binary file") == true)
+    }
+
+    @Test func nothingReadableThrows() {
+        let empty = dir.write("e.csv", "")
+        #expect(throws: DatasetError.self) { try Dataset.open([empty]) }
+        #expect(throws: DatasetError.self) { try Dataset.open([dir.url.appendingPathComponent("missing").path]) }
+    }
+
+    @Test func folderIsSearchedRecursivelyAndDocsSkipped() throws {
+        dir.write("ds/README.md", "# docs")
+        dir.write("ds/LICENSE", "MIT")
+        dir.write("ds/labels.json", "[\"a\", \"b\"]")
+        dir.write("ds/en/train-00000-of-00002.jsonl", "{\"text\":\"a\",\"label\":\"x\"}\n")
+        dir.write("ds/en/dev.tsv", "text\tlabel\nb\ty\n")
+        dir.write("ds/de/test.csv", "text,label\nc,x\n")
+        let (d, acc) = try scan([dir.url.appendingPathComponent("ds").path]) { $0.sourceFrom = .dir }
+        #expect(d.files.count == 3)
+        #expect(Set(d.skipped.map { ($0.path as NSString).lastPathComponent }) == ["README.md", "LICENSE", "labels.json"])
+        #expect(acc.splits == ["train": 1, "valid": 1, "test": 1])
+        #expect(acc.sources == ["en": 2, "de": 1])
+    }
+
+    @Test func splitNames() {
+        #expect(SplitNames.split(forPath: "data/train.csv") == "train")
+        #expect(SplitNames.split(forPath: "data/train-00000-of-00002.jsonl") == "train")
+        #expect(SplitNames.split(forPath: "x/dev.tsv") == "valid")
+        #expect(SplitNames.split(forPath: "x/validation.jsonl") == "valid")
+        #expect(SplitNames.split(forPath: "x/test/part-0.jsonl") == "test")
+        #expect(SplitNames.split(forPath: "x/contest.jsonl") == nil)
+        #expect(SplitNames.source(forPath: "s/amazon_cells_labelled.txt", from: .file) == "amazon")
+        #expect(SplitNames.source(forPath: "nusax/javanese/train.csv", from: .dir) == "javanese")
+    }
+
+    @Test func roleOverridesJoinTextFields() throws {
+        let p = dir.write("j.jsonl", "{\"q\":\"why\",\"a\":\"because so\",\"y\":\"k\"}\n")
+        let (d, acc) = try scan([p]) { $0.roles = RoleOverrides(text: ["q", "a"], label: "y") }
+        #expect(d.roles.text == ["q", "a"])
+        #expect(d.roles.reasons["text"] == "set by --text")
+        #expect(acc.textChars.quantile(0.5) == "why because so".count)
+        #expect(acc.textWords.quantile(0.5) == 3)
+        #expect(acc.labels == ["k": 1])
+    }
+
+    @Test func fileIsNeverWritten() throws {
+        let p = dir.write("ro.jsonl", "{\"text\":\"a\"}\n")
+        try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: p)
+        let before = try Data(contentsOf: URL(fileURLWithPath: p))
+        _ = try scan([p])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: p)) == before)
+    }
+}
