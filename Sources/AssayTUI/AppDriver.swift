@@ -1,0 +1,184 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import AssayCore
+
+/// The runtime: reads events from a backend, maps keys through the command
+/// table to actions, applies them to the state, performs the effects, and
+/// presents frames (only the changed cells). Everything here runs on one thread;
+/// scans report back through `ScanRunner`'s inbox.
+public final class AppDriver {
+    public private(set) var state: AppState
+    public let source: any RecordSource
+    public let registry: PaneRegistry
+    public let commands: CommandTable
+    public var theme: Theme
+    public let backend: any TerminalBackend
+
+    let scans: ScanRunner
+    let cache = RenderCache()
+    let malformedProvider: @Sendable () -> [MalformedRecord]?
+    var usesProvider = false
+    var providerCount = -1
+    var lastFrame: ScreenBuffer?
+    var fullRedraw = true
+    var dirty = true
+    var exitCode: Int32 = 0
+
+    /// - Parameters:
+    ///   - malformed: the engine's list of malformed lines, or nil to have the
+    ///     app scan the records for them in the background.
+    ///   - runScansInline: run scans synchronously (tests).
+    public init(source: any RecordSource, backend: any TerminalBackend, theme: Theme = .standard,
+                registry: PaneRegistry = .standard,
+                malformed: @escaping @Sendable () -> [MalformedRecord]? = { nil },
+                runScansInline: Bool = false) {
+        self.source = source
+        self.backend = backend
+        self.theme = theme
+        self.registry = registry
+        commands = registry.commandTable
+        malformedProvider = malformed
+        scans = ScanRunner(inline: runScansInline)
+        state = AppState(source: source, size: backend.size, panes: registry.ids)
+    }
+
+    /// Starts background work (the malformed-line scan). `run()` calls it.
+    public func start() {
+        let known = malformedProvider()
+        usesProvider = known != nil
+        providerCount = known?.count ?? -1
+        perform(state.start(knownMalformed: known))
+        update()
+    }
+
+    /// The event loop. Returns the exit status (0, or 130 after Ctrl-C).
+    public func run() -> Int32 {
+        start()
+        while !state.shouldQuit {
+            update()
+            if dirty { draw() }
+            // Poll so progress (indexing, scans) redraws without a key press.
+            let busy = scans.isBusy || !state.indexProgress.isComplete
+            guard let event = backend.nextEvent(timeoutMilliseconds: busy ? 50 : 100) else { continue }
+            handle(event)
+        }
+        scans.cancelAll()
+        return exitCode
+    }
+
+    /// Handles one event (a key goes through the command table).
+    public func handle(_ event: TerminalEvent) {
+        dirty = true
+        switch event {
+        case .key(let key):
+            if let command = commands.command(for: key, in: state.activeScopes) {
+                apply(command.action)
+            } else if state.prompt != nil, case .char(let c) = key {
+                apply(.promptInsert(c))
+            } else if case .char(let c) = key {
+                state.message = StatusMessage("\(Sanitizer.plain(String(c))) does nothing here; ? shows the keys")
+            }
+        case .resize(let size):
+            apply(.resize(size))
+            fullRedraw = true
+        case .interrupt:
+            exitCode = 130
+            apply(.quit)
+        case .hangup:
+            exitCode = 129
+            apply(.quit)
+        }
+        update()
+    }
+
+    /// Handles keys written as in `Key.sequence` (tests).
+    public func send(_ script: String) {
+        for k in Key.sequence(script) { handle(.key(k)) }
+    }
+
+    public func apply(_ action: Action) {
+        perform(state.apply(action))
+        dirty = true
+    }
+
+    func perform(_ effects: [Effect]) {
+        for e in effects {
+            if case .redraw = e {
+                fullRedraw = true
+                continue
+            }
+            scans.perform(e, source: source, roles: state.roles)
+        }
+        if scans.inline { drainInbox() }
+    }
+
+    private func drainInbox() {
+        var actions = scans.drain()
+        while !actions.isEmpty {
+            for a in actions { perform(state.apply(a)) }
+            dirty = true
+            actions = scans.inline ? scans.drain() : []
+        }
+    }
+
+    /// Takes in scan results and the dataset's growth.
+    public func update() {
+        drainInbox()
+        let count = source.recordCount
+        let progress = source.indexProgress
+        if count != state.recordCount || progress != state.indexProgress {
+            perform(state.apply(.tick(recordCount: count, progress: progress)))
+            dirty = true
+        }
+        if usesProvider && !state.malformed.isComplete, let list = malformedProvider() {
+            let complete = progress.isComplete
+            if list.count != providerCount || complete {
+                providerCount = list.count
+                perform(state.apply(.malformedLoaded(list, complete: complete)))
+                dirty = true
+            }
+        }
+    }
+
+    /// Renders the current state, presents the changes, and returns the frame.
+    @discardableResult
+    public func draw() -> ScreenBuffer {
+        let frame = render()
+        let full = fullRedraw || lastFrame?.size != frame.size
+        backend.present(frame, changes: frame.changes(from: full ? nil : lastFrame), fullRedraw: full)
+        lastFrame = frame
+        fullRedraw = false
+        dirty = false
+        if cache.overlayLineCount != state.overlayLineCount {
+            perform(state.apply(.overlayMeasured(lineCount: cache.overlayLineCount)))
+        }
+        return frame
+    }
+
+    /// The frame for the current state, without presenting it.
+    public func render() -> ScreenBuffer {
+        let ctx = RenderContext(state: state, source: source, theme: theme, commands: commands, cache: cache)
+        return Renderer.render(ctx, registry: registry)
+    }
+
+    /// Waits (up to `timeout` seconds) for background scans to finish, taking in
+    /// their results. For tests and scripted runs.
+    public func waitForScans(timeout: Double = 10) {
+        let deadline = DispatchTimeShim.now() + timeout
+        while scans.isBusy && DispatchTimeShim.now() < deadline {
+            sleepMilliseconds(5)
+        }
+        update()
+    }
+}
+
+enum DispatchTimeShim {
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+}

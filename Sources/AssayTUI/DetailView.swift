@@ -1,0 +1,183 @@
+import AssayCore
+
+/// Every field of one record: nested objects and arrays indented, long text
+/// wrapped to the width, newlines kept, control characters escaped.
+public enum DetailView {
+    static func render(_ ctx: RenderContext, scroll: Int, into buf: inout ScreenBuffer, area: Rect) {
+        let state = ctx.state
+        let theme = ctx.theme
+        guard let index = state.currentRecord else { return }
+        let width = area.width - 1
+        let key = RenderCache.DetailKey(index: index, width: width)
+        let lines: [[Span]]
+        if let c = ctx.cache.detail, c.key == key {
+            lines = c.lines
+        } else {
+            lines = Self.lines(for: ctx.source.record(at: index), roles: state.roles, width: width)
+            ctx.cache.detail = (key, lines)
+        }
+        ctx.cache.overlayLineCount = lines.count
+
+        // Title row
+        buf.fill(area.row(0), style: theme.header)
+        var title = " record \((index + 1).grouped) of \(state.recordCount.grouped)"
+        if let f = state.filter { title += " · match \(state.browse.cursor + 1)/\(f.matches.count.grouped)" }
+        let rows = area.height - 1
+        let s = min(scroll, max(0, lines.count - rows))
+        let range = lines.isEmpty ? "" : "lines \(s + 1)–\(min(lines.count, s + rows)) of \(lines.count) "
+        buf.write(title, x: area.x, y: area.y, maxWidth: area.width, style: theme.header, theme: theme)
+        let rw = TextWidth.of(range)
+        if TextWidth.of(title) + rw + 2 <= area.width {
+            buf.write(range, x: area.maxX - rw, y: area.y, maxWidth: rw, style: theme.header, theme: theme)
+        }
+        for r in 0..<rows {
+            let i = s + r
+            guard i < lines.count else { break }
+            buf.write(lines[i], x: area.x + 1, y: area.y + 1 + r, maxWidth: width, base: theme.normal, theme: theme)
+        }
+    }
+
+    /// The lines of the detail view of `result` for `width` cells.
+    public static func lines(for result: RecordResult, roles: Roles, width: Int) -> [[Span]] {
+        var out: [[Span]] = []
+        switch result {
+        case .malformed(let m, let index):
+            out.append([Span("malformed record", .error), Span(" (slot \(index + 1))", .dim)])
+            out += field("file", .string(m.file), indent: 0, width: width)
+            out += field("line", .number(String(m.line)), indent: 0, width: width)
+            out += field("reason", .string(m.reason), indent: 0, width: width)
+        case .record(let r):
+            out.append([Span("line \(r.line)", .dim)] + roleSummary(roles))
+            switch r.value {
+            case .object(let members):
+                for m in members { out += field(m.key, m.value, indent: 0, width: width) }
+            default:
+                out += value(r.value, indent: 0, width: width)
+            }
+        }
+        return out
+    }
+
+    static func roleSummary(_ roles: Roles) -> [Span] {
+        var parts: [String] = []
+        if !roles.text.isEmpty { parts.append("text=" + roles.text.joined(separator: "+")) }
+        if let l = roles.label { parts.append("label=" + l) }
+        if let s = roles.split { parts.append("split=" + s) }
+        if let s = roles.source { parts.append("source=" + s) }
+        if let i = roles.id { parts.append("id=" + i) }
+        guard !parts.isEmpty else { return [] }
+        return [Span(" · roles: " + Sanitizer.plain(parts.joined(separator: " ")), .dim)]
+    }
+
+    static func spaces(_ n: Int) -> Span { Span(String(repeating: " ", count: max(0, n))) }
+
+    /// `key: value`, wrapped; containers put their items on the following lines.
+    static func field(_ key: String, _ v: FieldValue, indent: Int, width: Int) -> [[Span]] {
+        let keySpans = Sanitizer.spans(key, maxWidth: width).map { Span($0.text, $0.role == .normal ? .key : $0.role) }
+        let head: [Span] = [spaces(indent)] + keySpans + [Span(":", .dim)]
+        switch v {
+        case .object(let members) where !members.isEmpty:
+            return [head] + members.flatMap { field($0.key, $0.value, indent: indent + 2, width: width) }
+        case .array(let items) where !items.isEmpty:
+            if !items.contains(where: \.isContainerValue) {
+                let inline = v.compactJSON
+                let sp = Sanitizer.spans(inline, maxWidth: width)
+                if head.width + 1 + sp.width <= width {
+                    return [head + [Span(" ")] + sp]
+                }
+            }
+            return [head] + items.flatMap { item(prefix: "- ", $0, indent: indent + 2, width: width) }
+        default:
+            return scalar(v, head: head, indent: indent, width: width)
+        }
+    }
+
+    /// One array element: `- value`, with nested members indented under it.
+    static func item(prefix: String, _ v: FieldValue, indent: Int, width: Int) -> [[Span]] {
+        let head: [Span] = [spaces(indent), Span("-", .dim)]
+        switch v {
+        case .object(let members) where !members.isEmpty:
+            var lines = members.flatMap { field($0.key, $0.value, indent: indent + 2, width: width) }
+            // Put the first member on the dash line.
+            if !lines.isEmpty {
+                var first = lines[0]
+                first[0] = spaces(1)
+                lines[0] = head + first
+            }
+            return lines
+        case .array(let items) where !items.isEmpty:
+            return [head] + items.flatMap { item(prefix: prefix, $0, indent: indent + 2, width: width) }
+        default:
+            return scalar(v, head: head, indent: indent, width: width)
+        }
+    }
+
+    static func value(_ v: FieldValue, indent: Int, width: Int) -> [[Span]] {
+        switch v {
+        case .array(let items):
+            return items.flatMap { item(prefix: "- ", $0, indent: indent, width: width) }
+        default:
+            return scalar(v, head: [spaces(indent)], indent: indent, width: width)
+        }
+    }
+
+    /// `head value`: short values stay on the head line, long text continues on
+    /// lines indented under the key; explicit newlines start new lines.
+    static func scalar(_ v: FieldValue, head: [Span], indent: Int, width: Int) -> [[Span]] {
+        let role: SpanRole
+        let text: String
+        switch v {
+        case .null: (role, text) = (.literal, "null")
+        case .bool(let b): (role, text) = (.literal, b ? "true" : "false")
+        case .number(let n): (role, text) = (.number, n)
+        case .string(let s): (role, text) = (.normal, s)
+        case .array, .object: (role, text) = (.dim, v.compactJSON)  // empty containers
+        }
+        if case .string(let s) = v, s.isEmpty {
+            return [head + [Span(" \"\"", .dim)]]
+        }
+        let paragraphs = Sanitizer.lines(text, mode: .multiline).map { line in
+            line.map { $0.role == .normal ? Span($0.text, role) : $0 }
+        }
+        let headWidth = head.width
+        let contIndent = indent + 2
+        var out: [[Span]] = []
+        // The value starts on the head line if its first line fits there, or if it is
+        // long text anyway (it wraps under the key).
+        var firstOnHead = true
+        if paragraphs.count > 1 || headWidth + 1 + paragraphs[0].width > width {
+            firstOnHead = headWidth + 1 < width / 2 && paragraphs.count == 1
+        }
+        var pending = paragraphs[...]
+        if firstOnHead, let first = pending.first {
+            pending = pending.dropFirst()
+            let room = width - headWidth - 1
+            let wrapped = TextLayout.wrap(first, width: max(1, width - contIndent), firstWidth: max(1, room))
+            out.append(head + [Span(" ")] + wrapped[0])
+            for l in wrapped.dropFirst() {
+                out.append([spaces(contIndent)] + l)
+            }
+        } else {
+            out.append(head)
+        }
+        for p in pending {
+            if p.isEmpty {
+                out.append([])
+                continue
+            }
+            for l in TextLayout.wrap(p, width: max(1, width - contIndent)) {
+                out.append([spaces(contIndent)] + l)
+            }
+        }
+        return out
+    }
+}
+
+extension FieldValue {
+    var isContainerValue: Bool {
+        switch self {
+        case .array, .object: true
+        default: false
+        }
+    }
+}
