@@ -63,6 +63,18 @@ public final class RecordIndex: Sendable {
         }
     }
 
+    /// Start offsets of slots `range` plus one more: the next slot's start, or `fileEnd`.
+    func starts(_ range: Range<Int>, fileEnd: Int) -> [Int] {
+        state.withLock { s in
+            var out: [Int] = []
+            out.reserveCapacity(range.count + 1)
+            for i in range { out.append(s.blocks[i >> Self.blockShift].offset(i & (Self.blockSize - 1))) }
+            let j = range.upperBound
+            out.append(j < s.count ? s.blocks[j >> Self.blockShift].offset(j & (Self.blockSize - 1)) : fileEnd)
+            return out
+        }
+    }
+
     /// 1-based line where slot `i` starts. `base` is the file's bytes, needed to count
     /// lines in blocks whose records span several lines (CSV with embedded newlines).
     func line(of i: Int, base: UnsafeRawPointer?) -> Int {

@@ -1,11 +1,35 @@
-/// A deterministic 64-bit hash of bytes (FNV-1a with a final avalanche), so that
-/// distinct-count estimates are the same on every run.
+/// A deterministic 64-bit hash of bytes, 8 bytes a step with a final avalanche, so that
+/// distinct-count estimates are the same on every run (Swift's Hasher is seeded per process).
 public enum StableHash {
-    @inline(__always)
     public static func hash(_ s: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in s.utf8 {
-            h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3
+        var s = s
+        return s.withUTF8 { hash(UnsafeRawBufferPointer($0)) }
+    }
+
+    @inline(__always)
+    public static func hash(_ raw: UnsafeRawBufferPointer) -> UInt64 {
+        guard let base = raw.baseAddress else { return mix(0x9E37_79B9_7F4A_7C15) }
+        return hash(base, raw.count)
+    }
+
+    @inline(__always)
+    static func hash(_ p: UnsafeRawPointer, _ n: Int) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ (UInt64(n) &* 0xff51_afd7_ed55_8ccd)
+        var i = 0
+        while i + 8 <= n {
+            let w = p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            h = (h ^ (w &* 0x87c3_7b91_1142_53d5)).rotatedLeft(31) &* 0x4cf5_ad43_2745_937f
+            i += 8
+        }
+        if i < n {
+            var w: UInt64 = 0
+            var k = 0
+            while i < n {
+                w |= UInt64(p.load(fromByteOffset: i, as: UInt8.self)) << UInt64(8 * k)
+                i += 1
+                k += 1
+            }
+            h = (h ^ (w &* 0x87c3_7b91_1142_53d5)).rotatedLeft(31) &* 0x4cf5_ad43_2745_937f
         }
         return mix(h)
     }
@@ -17,6 +41,10 @@ public enum StableHash {
         z = (z ^ (z >> 33)) &* 0xc4ce_b9fe_1a85_ec53
         return z ^ (z >> 33)
     }
+}
+
+extension UInt64 {
+    @inline(__always) func rotatedLeft(_ k: UInt64) -> UInt64 { (self << k) | (self >> (64 - k)) }
 }
 
 /// HyperLogLog distinct-count estimator (2^14 registers, ~0.8% standard error).

@@ -136,12 +136,7 @@ public struct StatsAccumulator: Sendable {
         }
         if !roles.text.isEmpty {
             if let text = roles.text(of: record) {
-                let chars = text.unicodeScalars.count
-                var words = 0
-                var inWord = false
-                for u in text.unicodeScalars {
-                    if u.properties.isWhitespace { inWord = false } else if !inWord { inWord = true; words += 1 }
-                }
+                let (chars, words) = FastJSONLScanner.measure(text)
                 textChars.add(chars)
                 textWords.add(words)
                 if words == 0 { emptyTexts += 1 }

@@ -5,44 +5,94 @@ import Synchronization
 /// Runs a full scan of a dataset on all cores and returns the merged counts.
 public enum StatsScan {
     /// Scan every record. `progress` is called now and then with (slots done, slots total).
-    public static func run(_ dataset: Dataset, progress: (@Sendable (Int, Int) -> Void)? = nil) -> StatsAccumulator {
+    /// `fast: false` forces the reference path (parse every record into a `FieldValue`).
+    public static func run(_ dataset: Dataset, fast: Bool = true,
+                           progress: (@Sendable (Int, Int) -> Void)? = nil) -> StatsAccumulator {
         dataset.waitForIndex()
-        let total = dataset.recordCount
         let roles = dataset.roles
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let chunk = max(1024, min(65_536, total / (workers * 8) + 1))
-        let chunks = (total + chunk - 1) / chunk
-        let results = Mutex<[Int: StatsAccumulator]>([:])
+        let total = dataset.recordCount
+        // Few chunks: each one's value tables are merged by string at the end.
+        let chunkSize = max(4096, total / (workers * 3) + 1)
+        // Chunks never span files: (file, first global slot, local range).
+        var chunks: [(file: Int, global: Int, local: Range<Int>)] = []
+        var global = 0
+        for (k, f) in dataset.files.enumerated() {
+            let n = f.index.count
+            var lo = 0
+            while lo < n {
+                let hi = min(n, lo + chunkSize)
+                chunks.append((k, global + lo, lo..<hi))
+                lo = hi
+            }
+            global += n
+        }
+        let results = Slots<StatsAccumulator>(count: chunks.count, initial: StatsAccumulator())
         let done = Atomic<Int>(0)
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            var acc = StatsAccumulator()
-            let lo = c * chunk, hi = min(total, lo + chunk)
-            for i in lo..<hi {
-                switch dataset.record(at: i) {
-                case .record(let r):
-                    acc.add(r, roles: roles)
-                case .malformed(let m, _):
-                    acc.malformed.append(m)
-                }
+        let plan = chunks
+        DispatchQueue.concurrentPerform(iterations: plan.count) { c in
+            let chunk = plan[c]
+            let file = dataset.files[chunk.file]
+            let acc: StatsAccumulator
+            if fast && file.layout.format == .jsonl && file.layout.encoding == .utf8 && roles.text.count <= 64, let base = file.mapped.base {
+                acc = scanJSONL(dataset, file: file, base: base, global: chunk.global, local: chunk.local, roles: roles)
+            } else {
+                acc = scanRecords(dataset, file: file, global: chunk.global, local: chunk.local, roles: roles)
             }
-            if dataset.hasWarnings {
-                for i in lo..<hi { if let w = dataset.warning(at: i) { acc.warnings.append(w) } }
-            }
-            results.withLock { $0[c] = acc }
-            let d = done.add(hi - lo, ordering: .relaxed).newValue
+            results[c] = acc
+            let d = done.add(chunk.local.count, ordering: .relaxed).newValue
             progress?(d, total)
         }
         var merged = StatsAccumulator()
-        results.withLock { r in
-            for c in 0..<chunks { if let a = r[c] { merged.merge(a) } }
-        }
+        for c in 0..<plan.count { merged.merge(results[c]) }
         return merged
     }
-}
 
-extension Dataset {
-    /// Whether any file can hold records with warnings (delimited files can have ragged rows).
-    var hasWarnings: Bool {
-        files.contains { $0.layout.format == .csv || $0.layout.format == .tsv }
+    /// The reference path: every record through `Dataset.record(at:)`.
+    static func scanRecords(_ dataset: Dataset, file: DataFile, global: Int, local: Range<Int>,
+                            roles: Roles) -> StatsAccumulator {
+        var acc = StatsAccumulator()
+        let ragged = file.layout.format == .csv || file.layout.format == .tsv
+        for i in local {
+            switch dataset.record(at: global + i - local.lowerBound) {
+            case .record(let r): acc.add(r, roles: roles)
+            case .malformed(let m, _): acc.malformed.append(m)
+            }
+            if ragged, let w = dataset.warning(at: global + i - local.lowerBound) { acc.warnings.append(w) }
+        }
+        return acc
+    }
+
+    /// The fast path for JSON Lines in UTF-8.
+    static func scanJSONL(_ dataset: Dataset, file: DataFile, base: UnsafeRawPointer, global: Int,
+                          local: Range<Int>, roles: Roles) -> StatsAccumulator {
+        let starts = file.index.starts(local, fileEnd: file.size)
+        var scanner = FastJSONLScanner(roles: roles, base: base)
+        var side = StatsAccumulator()
+        var malformed: [MalformedRecord] = []
+        let split = file.splitFromName.map { Array($0.utf8) }
+        let source = file.sourceFromName.map { Array($0.utf8) }
+        var released = starts[0]
+        for k in 0..<local.count {
+            let a = starts[k]
+            var b = starts[k + 1]
+            while b > a, Bytes.isSpace(base.load(fromByteOffset: b - 1, as: UInt8.self)) { b -= 1 }
+            if !scanner.scanRecord(from: a, to: b, index: global + k, derivedSplit: split, derivedSource: source) {
+                // Rare: ask the full parser, which names the problem (or, if it disagrees, reads the record).
+                switch dataset.record(at: global + k) {
+                case .record(let r): side.add(r, roles: roles)
+                case .malformed(let m, _): malformed.append(m)
+                }
+            }
+            if a - released >= 16 << 20 {
+                file.mapped.release(released..<a)
+                released = a
+            }
+        }
+        file.mapped.release(released..<starts[local.count])
+        var acc = scanner.accumulator()
+        acc.merge(side)
+        acc.malformed = malformed
+        return acc
     }
 }

@@ -1,0 +1,85 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Counts of byte strings in an open-addressing table; keys live in one arena, so a
+/// lookup allocates nothing. Stops adding new keys at `cap` (existing keys keep counting).
+struct ByteCounter {
+    private var table: [Int32]          // entry index + 1; 0 = empty
+    private var hashes: [UInt64] = []
+    private var starts: [Int32] = []
+    private var lengths: [Int32] = []
+    private(set) var counts: [Int] = []
+    private var arena: [UInt8] = []
+    let cap: Int
+    private(set) var truncated = false
+
+    init(cap: Int) {
+        self.cap = cap
+        table = [Int32](repeating: 0, count: 16)
+    }
+
+    var count: Int { counts.count }
+
+    /// Add `n` to the key's count. Returns the entry index, or -1 when the table is full
+    /// and the key is new.
+    @inline(__always)
+    mutating func add(_ p: UnsafeRawPointer?, _ len: Int, hash: UInt64, n: Int = 1) -> Int32 {
+        let mask = table.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let e = table[slot]
+            if e == 0 { break }
+            let i = Int(e - 1)
+            if hashes[i] == hash, Int(lengths[i]) == len, equal(i, p, len) {
+                counts[i] += n
+                return Int32(i)
+            }
+            slot = (slot + 1) & mask
+        }
+        guard counts.count < cap else {
+            truncated = true
+            return -1
+        }
+        let i = counts.count
+        hashes.append(hash)
+        starts.append(Int32(arena.count))
+        lengths.append(Int32(len))
+        counts.append(n)
+        if len > 0, let p { arena.append(contentsOf: UnsafeRawBufferPointer(start: p, count: len)) }
+        table[slot] = Int32(i + 1)
+        if counts.count * 2 > table.count { grow() }
+        return Int32(i)
+    }
+
+    @inline(__always)
+    private func equal(_ i: Int, _ p: UnsafeRawPointer?, _ len: Int) -> Bool {
+        if len == 0 { return true }
+        return arena.withUnsafeBytes { a in memcmp(a.baseAddress! + Int(starts[i]), p!, len) == 0 }
+    }
+
+    private mutating func grow() {
+        var t = [Int32](repeating: 0, count: table.count * 2)
+        let mask = t.count - 1
+        for i in 0..<counts.count {
+            var slot = Int(truncatingIfNeeded: hashes[i]) & mask
+            while t[slot] != 0 { slot = (slot + 1) & mask }
+            t[slot] = Int32(i + 1)
+        }
+        table = t
+    }
+
+    /// The key of entry `i` as text (UTF-8).
+    func key(_ i: Int) -> String {
+        let s = Int(starts[i]), n = Int(lengths[i])
+        return arena.withUnsafeBytes { String(decoding: UnsafeRawBufferPointer(rebasing: $0[s..<(s + n)]), as: UTF8.self) }
+    }
+
+    /// All entries as a dictionary.
+    func dictionary() -> [String: Int] {
+        var d: [String: Int] = [:]
+        d.reserveCapacity(counts.count)
+        for i in 0..<counts.count { d[key(i), default: 0] += counts[i] }
+        return d
+    }
+}

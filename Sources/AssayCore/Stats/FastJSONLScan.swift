@@ -1,0 +1,691 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The stats scan for JSON Lines without building a `FieldValue` per record.
+///
+/// One pass over each record's bytes resolves field paths through a small trie, counts
+/// values in allocation-free tables, and measures the text role with 8-bytes-a-step word
+/// counting. Each record's values are buffered as events and committed only if the whole
+/// record parses, so a malformed record adds nothing. It produces the same numbers as
+/// `StatsAccumulator.add(_:roles:)` (tests compare the two); records it cannot judge
+/// cheaply (a container as label or text) are measured by re-parsing them.
+struct FastJSONLScanner {
+    // MARK: field-path trie
+    private var nodePath: [String] = [""]
+    private var nodeKeyStart: [Int] = [0]
+    private var nodeKeyLen: [Int] = [0]
+    private var nodeChildren: [[Int32]] = [[]]
+    private var nodeHint: [Int] = [0]
+    private var nodeElement: [Int32] = [-1]
+    private var nodeRole: [UInt8] = [0]
+    private var nodeTextIndex: [Int8] = [-1]
+    private var keyArena: [UInt8] = []
+
+    // MARK: per-node counts
+    private var present: [Int] = [0]
+    private var lastRecord: [Int] = [-1]
+    private var kinds: [Int] = [Int](repeating: 0, count: 6)
+    private var empty: [Int] = [0]
+    private var counters: [ByteCounter] = [ByteCounter(cap: FieldStats.valueCap)]
+    private var sketches: [HyperLogLog?] = [nil]
+    private var arrayLengths: [IntHistogram] = [IntHistogram()]
+
+    // MARK: roles
+    private let roles: Roles
+    private var labels = ByteCounter(cap: Int.max)
+    private var splits = ByteCounter(cap: Int.max)
+    private var sources = ByteCounter(cap: Int.max)
+    private var labelBySplit: [Int64: Int] = [:]
+    private var labelBySource: [Int64: Int] = [:]
+    private var unlabelled = 0
+    private var textChars = IntHistogram()
+    private var textWords = IntHistogram()
+    private var emptyTexts = 0
+    private var missingTexts = 0
+    private(set) var records = 0
+
+    static let roleLabel: UInt8 = 1, roleSplit: UInt8 = 2, roleSource: UInt8 = 4, roleText: UInt8 = 8
+    /// Top-level keys that stop a derived split or source from being added.
+    static let roleDerivedSplitKey: UInt8 = 16, roleDerivedSourceKey: UInt8 = 32
+    static let valueRoles: UInt8 = 15
+
+    // MARK: per-record state
+    private struct Event {
+        var node: Int32
+        var kind: FieldKind
+        var inScratch: Bool
+        var offset: Int
+        var length: Int   // bytes, or element count for arrays, or end offset for objects
+    }
+    private var events: [Event] = []
+    private var scratch: [UInt8] = []
+    private var base: UnsafeRawPointer
+    private var pos = 0
+    private var end = 0
+    private var sawSplitKey = false
+    private var sawSourceKey = false
+    private let splitKeyNode: Int32
+    private let sourceKeyNode: Int32
+
+    init(roles: Roles, base: UnsafeRawPointer) {
+        self.roles = roles
+        self.base = base
+        splitKeyNode = -2
+        sourceKeyNode = -2
+        events.reserveCapacity(64)
+        scratch.reserveCapacity(4096)
+    }
+
+    // MARK: trie
+
+    private mutating func child(of parent: Int32, keyAt p: UnsafeRawPointer, length n: Int) -> Int32 {
+        let pi = Int(parent)
+        let kids = nodeChildren[pi]
+        let count = kids.count
+        if count > 0 {
+            var k = nodeHint[pi]
+            for _ in 0..<count {
+                if k >= count { k = 0 }
+                let c = Int(kids[k])
+                if nodeKeyLen[c] == n,
+                   keyArena.withUnsafeBytes({ memcmp($0.baseAddress! + nodeKeyStart[c], p, n) == 0 }) || n == 0 {
+                    nodeHint[pi] = k + 1
+                    return Int32(c)
+                }
+                k += 1
+            }
+        }
+        let key = String(decoding: UnsafeRawBufferPointer(start: p, count: n), as: UTF8.self)
+        let path = pi == 0 ? key : nodePath[pi] + "." + key
+        let id = addNode(path: path)
+        nodeKeyStart[Int(id)] = keyArena.count
+        nodeKeyLen[Int(id)] = n
+        keyArena.append(contentsOf: UnsafeRawBufferPointer(start: p, count: n))
+        nodeChildren[pi].append(id)
+        nodeHint[pi] = nodeChildren[pi].count
+        return id
+    }
+
+    private mutating func element(of parent: Int32) -> Int32 {
+        let pi = Int(parent)
+        if nodeElement[pi] >= 0 { return nodeElement[pi] }
+        let id = addNode(path: nodePath[pi] + "[]")
+        nodeElement[pi] = id
+        return id
+    }
+
+    private mutating func addNode(path: String) -> Int32 {
+        let id = Int32(nodePath.count)
+        nodePath.append(path)
+        nodeKeyStart.append(0)
+        nodeKeyLen.append(0)
+        nodeChildren.append([])
+        nodeHint.append(0)
+        nodeElement.append(-1)
+        var role: UInt8 = 0
+        if path == roles.label { role |= Self.roleLabel }
+        if path == roles.split { role |= Self.roleSplit }
+        if path == roles.source { role |= Self.roleSource }
+        let ti = roles.text.firstIndex(of: path)
+        if ti != nil { role |= Self.roleText }
+        if path == Dataset.derivedSplitField { role |= Self.roleDerivedSplitKey }
+        if path == Dataset.derivedSourceField { role |= Self.roleDerivedSourceKey }
+        nodeRole.append(role)
+        nodeTextIndex.append(Int8(ti ?? -1))
+        present.append(0)
+        lastRecord.append(-1)
+        kinds += [0, 0, 0, 0, 0, 0]
+        empty.append(0)
+        counters.append(ByteCounter(cap: FieldStats.valueCap))
+        sketches.append(nil)
+        arrayLengths.append(IntHistogram())
+        fieldOrder.append(id)
+        return id
+    }
+
+    private var fieldOrder: [Int32] = []
+
+    // MARK: scanning
+
+    @inline(__always) private func byte(_ i: Int) -> UInt8 { base.load(fromByteOffset: i, as: UInt8.self) }
+
+    @inline(__always) private mutating func skipSpace() {
+        while pos < end, Bytes.isSpace(byte(pos)) { pos += 1 }
+    }
+
+    /// Scan one record occupying `[from, to)`. Returns false (adding nothing) if it is not
+    /// a valid JSON object; the caller then asks the full parser for the reason.
+    mutating func scanRecord(from: Int, to: Int, index: Int, derivedSplit: [UInt8]?, derivedSource: [UInt8]?) -> Bool {
+        pos = from
+        end = to
+        events.removeAll(keepingCapacity: true)
+        scratch.removeAll(keepingCapacity: true)
+        sawSplitKey = false
+        sawSourceKey = false
+        skipSpace()
+        guard pos < end, byte(pos) == UInt8(ascii: "{") else { return false }
+        guard parseObject(node: 0, depth: 0, topLevel: true) else { return false }
+        skipSpace()
+        guard pos == end else { return false }
+        if let d = derivedSplit, !sawSplitKey {
+            let id = topLevelNode(Dataset.derivedSplitField)
+            events.append(Event(node: id, kind: .string, inScratch: true, offset: scratch.count, length: d.count))
+            scratch += d
+        }
+        if let d = derivedSource, !sawSourceKey {
+            let id = topLevelNode(Dataset.derivedSourceField)
+            events.append(Event(node: id, kind: .string, inScratch: true, offset: scratch.count, length: d.count))
+            scratch += d
+        }
+        commit(record: index)
+        return true
+    }
+
+    private mutating func topLevelNode(_ name: String) -> Int32 {
+        var n = name
+        return n.withUTF8 { child(of: 0, keyAt: UnsafeRawPointer($0.baseAddress!), length: $0.count) }
+    }
+
+    private mutating func parseValue(node: Int32, depth: Int) -> Bool {
+        guard pos < end else { return false }
+        let b = byte(pos)
+        switch b {
+        case Bytes.quote:
+            return parseStringValue(node: node)
+        case UInt8(ascii: "{"):
+            return parseObject(node: node, depth: depth, topLevel: false)
+        case UInt8(ascii: "["):
+            return parseArray(node: node, depth: depth)
+        case UInt8(ascii: "t"):
+            return literal("true", node: node, kind: .bool)
+        case UInt8(ascii: "f"):
+            return literal("false", node: node, kind: .bool)
+        case UInt8(ascii: "n"):
+            return literal("null", node: node, kind: .null)
+        default:
+            return parseNumber(node: node)
+        }
+    }
+
+    private mutating func literal(_ word: StaticString, node: Int32, kind: FieldKind) -> Bool {
+        let n = word.utf8CodeUnitCount
+        guard pos + n <= end, memcmp(base + pos, word.utf8Start, n) == 0 else { return false }
+        events.append(Event(node: node, kind: kind, inScratch: false, offset: pos, length: n))
+        pos += n
+        return true
+    }
+
+    private mutating func digits() -> Int {
+        let s = pos
+        while pos < end, byte(pos) &- UInt8(ascii: "0") < 10 { pos += 1 }
+        return pos - s
+    }
+
+    private mutating func parseNumber(node: Int32) -> Bool {
+        let start = pos
+        if byte(pos) == UInt8(ascii: "-") { pos += 1 }
+        guard digits() > 0 else { return false }
+        if pos < end, byte(pos) == UInt8(ascii: ".") {
+            pos += 1
+            guard digits() > 0 else { return false }
+        }
+        if pos < end, byte(pos) | 0x20 == UInt8(ascii: "e") {
+            pos += 1
+            if pos < end, byte(pos) == UInt8(ascii: "+") || byte(pos) == UInt8(ascii: "-") { pos += 1 }
+            guard digits() > 0 else { return false }
+        }
+        events.append(Event(node: node, kind: .number, inScratch: false, offset: start, length: pos - start))
+        return true
+    }
+
+    /// Find the closing quote of the string opening at `pos`; validates it. Returns the
+    /// content range, whether it holds escapes, and whether it holds non-ASCII bytes.
+    private mutating func scanString() -> (start: Int, end: Int, escaped: Bool)? {
+        let start = pos + 1
+        var i = start
+        var close = -1
+        while i < end {
+            guard let hit = memchr(base + i, Int32(Bytes.quote), end - i) else { return nil }
+            let q = base.distance(to: UnsafeRawPointer(hit))
+            var k = q - 1
+            var backslashes = 0
+            while k >= start, byte(k) == Bytes.backslash { backslashes += 1; k -= 1 }
+            if backslashes & 1 == 0 { close = q; break }
+            i = q + 1
+        }
+        guard close >= 0 else { return nil }
+        // Control characters are invalid in JSON strings; non-ASCII must be valid UTF-8.
+        let n = close - start
+        var high = false
+        var w8 = 0
+        let p = base + start
+        while w8 + 8 <= n {
+            let w = p.loadUnaligned(fromByteOffset: w8, as: UInt64.self)
+            if (w &- 0x2020_2020_2020_2020) & ~w & 0x8080_8080_8080_8080 != 0 { return nil }
+            if w & 0x8080_8080_8080_8080 != 0 { high = true }
+            w8 += 8
+        }
+        while w8 < n {
+            let b = p.load(fromByteOffset: w8, as: UInt8.self)
+            if b < 0x20 { return nil }
+            if b >= 0x80 { high = true }
+            w8 += 1
+        }
+        if high, UTF8Validation.firstInvalid(UnsafeRawBufferPointer(start: p, count: n)) != nil { return nil }
+        let escaped = memchr(p, Int32(Bytes.backslash), n) != nil
+        pos = close + 1
+        return (start, close, escaped)
+    }
+
+    private mutating func parseStringValue(node: Int32) -> Bool {
+        guard let s = scanString() else { return false }
+        if s.escaped {
+            let off = scratch.count
+            guard decodeEscapes(s.start, s.end) else { return false }
+            events.append(Event(node: node, kind: .string, inScratch: true, offset: off, length: scratch.count - off))
+        } else {
+            events.append(Event(node: node, kind: .string, inScratch: false, offset: s.start, length: s.end - s.start))
+        }
+        return true
+    }
+
+    /// Append the decoded bytes of `[a, b)` to scratch; false on a bad escape.
+    private mutating func decodeEscapes(_ a: Int, _ b: Int) -> Bool {
+        let raw = UnsafeRawBufferPointer(start: base + a, count: b - a)
+        var i = 0
+        func appendScalar(_ v: UInt32, _ out: inout [UInt8]) {
+            let s = Unicode.Scalar(v) ?? "\u{FFFD}"
+            out.append(contentsOf: String(s).utf8)
+        }
+        while i < raw.count {
+            let c = raw[i]
+            if c != Bytes.backslash {
+                let stop = memchr(raw.baseAddress! + i, Int32(Bytes.backslash), raw.count - i)
+                let j = stop.map { raw.baseAddress!.distance(to: UnsafeRawPointer($0)) } ?? raw.count
+                scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[i..<j]))
+                i = j
+                continue
+            }
+            guard i + 1 < raw.count else { return false }
+            let e = raw[i + 1]
+            i += 2
+            switch e {
+            case UInt8(ascii: "\""): scratch.append(0x22)
+            case UInt8(ascii: "\\"): scratch.append(0x5C)
+            case UInt8(ascii: "/"): scratch.append(0x2F)
+            case UInt8(ascii: "b"): scratch.append(0x08)
+            case UInt8(ascii: "f"): scratch.append(0x0C)
+            case UInt8(ascii: "n"): scratch.append(0x0A)
+            case UInt8(ascii: "r"): scratch.append(0x0D)
+            case UInt8(ascii: "t"): scratch.append(0x09)
+            case UInt8(ascii: "u"):
+                guard let v = JSONParser.hex4(raw, i) else { return false }
+                i += 4
+                if (0xD800..<0xDC00).contains(v), i + 6 <= raw.count, raw[i] == Bytes.backslash,
+                   raw[i + 1] == UInt8(ascii: "u"), let lo = JSONParser.hex4(raw, i + 2), (0xDC00..<0xE000).contains(lo) {
+                    i += 6
+                    appendScalar(0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00), &scratch)
+                } else {
+                    appendScalar(v, &scratch)
+                }
+            default:
+                return false
+            }
+        }
+        return true
+    }
+
+    private mutating func parseObject(node: Int32, depth: Int, topLevel: Bool) -> Bool {
+        guard depth < JSONParser.maxDepth else { return false }
+        let start = pos
+        let eventIndex = events.count
+        if !topLevel {
+            events.append(Event(node: node, kind: .object, inScratch: false, offset: start, length: 0))
+        }
+        pos += 1
+        skipSpace()
+        var members = 0
+        if pos < end, byte(pos) == UInt8(ascii: "}") {
+            pos += 1
+        } else {
+            while true {
+                skipSpace()
+                guard pos < end, byte(pos) == Bytes.quote, let k = scanString() else { return false }
+                let keyNode: Int32
+                if k.escaped {
+                    let off = scratch.count
+                    guard decodeEscapes(k.start, k.end) else { return false }
+                    let n = scratch.count - off
+                    keyNode = scratch.withUnsafeBytes { child(of: node, keyAt: $0.baseAddress! + off, length: n) }
+                    scratch.removeLast(n)
+                } else {
+                    keyNode = child(of: node, keyAt: base + k.start, length: k.end - k.start)
+                }
+                if topLevel {
+                    let r = nodeRole[Int(keyNode)]
+                    if r & Self.roleDerivedSplitKey != 0 { sawSplitKey = true }
+                    if r & Self.roleDerivedSourceKey != 0 { sawSourceKey = true }
+                }
+                skipSpace()
+                guard pos < end, byte(pos) == UInt8(ascii: ":") else { return false }
+                pos += 1
+                skipSpace()
+                guard parseValue(node: keyNode, depth: depth + 1) else { return false }
+                members += 1
+                skipSpace()
+                guard pos < end else { return false }
+                let b = byte(pos)
+                pos += 1
+                if b == UInt8(ascii: ",") { continue }
+                if b == UInt8(ascii: "}") { break }
+                return false
+            }
+        }
+        if !topLevel {
+            events[eventIndex].length = pos   // end offset, for re-reading a container role value
+            if members == 0 { events[eventIndex].inScratch = true }  // marks an empty object
+        }
+        return true
+    }
+
+    private mutating func parseArray(node: Int32, depth: Int) -> Bool {
+        guard depth < JSONParser.maxDepth else { return false }
+        let eventIndex = events.count
+        events.append(Event(node: node, kind: .array, inScratch: false, offset: pos, length: 0))
+        pos += 1
+        skipSpace()
+        var count = 0
+        if pos < end, byte(pos) == UInt8(ascii: "]") {
+            pos += 1
+        } else {
+            let el = element(of: node)
+            while true {
+                skipSpace()
+                guard parseValue(node: el, depth: depth + 1) else { return false }
+                count += 1
+                skipSpace()
+                guard pos < end else { return false }
+                let b = byte(pos)
+                pos += 1
+                if b == UInt8(ascii: ",") { continue }
+                if b == UInt8(ascii: "]") { break }
+                return false
+            }
+        }
+        events[eventIndex].length = count
+        return true
+    }
+
+    // MARK: committing a record
+
+    private mutating func commit(record: Int) {
+        records += 1
+        var label: Int32 = -1, split: Int32 = -1, source: Int32 = -1
+        var labelSeen = false, splitSeen = false, sourceSeen = false
+        var textSeen: UInt64 = 0
+        var textParts = 0, chars = 0, words = 0
+        scratch.withUnsafeBytes { sbuf in
+            let sbase = sbuf.baseAddress
+            for e in events {
+                let n = Int(e.node)
+                kinds[n * 6 + Self.kindIndex(e.kind)] += 1
+                let p: UnsafeRawPointer? = e.inScratch && e.kind != .object ? sbase.map { $0 + e.offset } : base + e.offset
+                if e.kind == .null {
+                    let r = nodeRole[n]
+                    if r & Self.roleLabel != 0 { labelSeen = true }
+                    if r & Self.roleSplit != 0 { splitSeen = true }
+                    if r & Self.roleSource != 0 { sourceSeen = true }
+                    if r & Self.roleText != 0 { textSeen |= 1 << UInt64(nodeTextIndex[n]) }
+                    continue
+                }
+                if lastRecord[n] != record {
+                    lastRecord[n] = record
+                    present[n] += 1
+                    switch e.kind {
+                    case .array: if e.length == 0 { empty[n] += 1 }
+                    case .object: if e.inScratch { empty[n] += 1 }
+                    case .string: if Self.isBlank(p, e.length) { empty[n] += 1 }
+                    default: break
+                    }
+                }
+                switch e.kind {
+                case .array:
+                    arrayLengths[n].add(e.length)
+                case .object:
+                    break
+                default:
+                    let h = StableHash.hash(p ?? base, e.length)
+                    if sketches[n] == nil { sketches[n] = HyperLogLog() }
+                    sketches[n]!.add(hash: h)
+                    _ = counters[n].add(p, e.length, hash: h)
+                }
+                let r = nodeRole[n] & Self.valueRoles
+                if r == 0 { continue }
+                // Role values: the first occurrence decides; containers are re-read as compact JSON.
+                var valueBytes: [UInt8]? = nil
+                if e.kind == .array || e.kind == .object {
+                    let end = e.kind == .object ? e.length : containerEnd(from: e.offset)
+                    let v = (try? JSONParser.parsePrefix(UnsafeRawBufferPointer(start: base + e.offset, count: end - e.offset)))
+                    valueBytes = Array((v?.compactJSON ?? "").utf8)
+                }
+                let blank = e.kind == .string && Self.isBlank(p, e.length)
+                func entry(_ c: inout ByteCounter) -> Int32 {
+                    if let vb = valueBytes {
+                        return vb.withUnsafeBytes { c.add($0.baseAddress, vb.count, hash: StableHash.hash($0), n: 1) }
+                    }
+                    return c.add(p, e.length, hash: StableHash.hash(p ?? base, e.length), n: 1)
+                }
+                if r & Self.roleLabel != 0 && !labelSeen {
+                    labelSeen = true
+                    if !blank { label = entry(&labels) }
+                }
+                if r & Self.roleSplit != 0 && !splitSeen {
+                    splitSeen = true
+                    if !blank { split = entry(&splits) }
+                }
+                if r & Self.roleSource != 0 && !sourceSeen {
+                    sourceSeen = true
+                    if !blank { source = entry(&sources) }
+                }
+                if r & Self.roleText != 0 {
+                    let bit: UInt64 = 1 << UInt64(nodeTextIndex[n])
+                    if textSeen & bit == 0 {
+                        textSeen |= bit
+                        textParts += 1
+                        let m: (chars: Int, words: Int)
+                        if let vb = valueBytes {
+                            m = vb.withUnsafeBytes { Self.measure($0.baseAddress!, vb.count) }
+                        } else {
+                            m = Self.measure(p ?? base, e.length)
+                        }
+                        chars += m.chars
+                        words += m.words
+                    }
+                }
+            }
+        }
+        // Counters created by `entry` count each role value once; undo where the role table
+        // would double count (the role tables are separate from the field tables, so nothing to undo).
+        if roles.label != nil {
+            if label < 0 { unlabelled += 1 }
+        }
+        if roles.split != nil {
+            let s = split < 0 ? missingSplit() : split
+            labelBySplit[Int64(label) << 32 | Int64(UInt32(bitPattern: s)), default: 0] += 1
+        }
+        if roles.source != nil {
+            let s = source < 0 ? missingSource() : source
+            labelBySource[Int64(label) << 32 | Int64(UInt32(bitPattern: s)), default: 0] += 1
+        }
+        if !roles.text.isEmpty {
+            if textParts == 0 {
+                missingTexts += 1
+            } else {
+                chars += textParts - 1
+                textChars.add(chars)
+                textWords.add(words)
+                if words == 0 { emptyTexts += 1 }
+            }
+        }
+    }
+
+    private static let missingKey = Array(StatsAccumulator.missingLabel.utf8)
+
+    private mutating func missingSplit() -> Int32 {
+        Self.missingKey.withUnsafeBytes { splits.add($0.baseAddress, $0.count, hash: StableHash.hash($0)) }
+    }
+
+    private mutating func missingSource() -> Int32 {
+        Self.missingKey.withUnsafeBytes { sources.add($0.baseAddress, $0.count, hash: StableHash.hash($0)) }
+    }
+
+    /// End offset of the (valid) array starting at `from`.
+    private func containerEnd(from: Int) -> Int {
+        var p = JSONParser(UnsafeRawBufferPointer(start: base + from, count: end - from))
+        _ = try? p.parseValue(depth: 0)
+        return from + p.pos
+    }
+
+    @inline(__always) static func kindIndex(_ k: FieldKind) -> Int {
+        switch k {
+        case .null: 0
+        case .bool: 1
+        case .number: 2
+        case .string: 3
+        case .array: 4
+        case .object: 5
+        }
+    }
+
+    /// Whitespace-only (or empty) text, as `Character.isWhitespace` judges it.
+    static func isBlank(_ p: UnsafeRawPointer?, _ n: Int) -> Bool {
+        guard let p, n > 0 else { return true }
+        for i in 0..<n {
+            let b = p.load(fromByteOffset: i, as: UInt8.self)
+            if b >= 0x80 {
+                return String(decoding: UnsafeRawBufferPointer(start: p, count: n), as: UTF8.self).allSatisfy(\.isWhitespace)
+            }
+            if !(b == 0x20 || (b >= 0x09 && b <= 0x0D)) { return false }
+        }
+        return true
+    }
+
+    /// Characters (Unicode scalars) and whitespace-separated words of UTF-8 text: eight
+    /// ASCII bytes a step, one character a step around non-ASCII ones.
+    static func measure(_ p: UnsafeRawPointer, _ n: Int) -> (chars: Int, words: Int) {
+        let lanes: UInt64 = 0x0101_0101_0101_0101
+        var words = 0, chars = 0
+        var prevSpace = true  // the byte before the text counts as whitespace
+        var i = 0
+        @inline(__always) func at(_ k: Int) -> UInt8 { k < n ? p.load(fromByteOffset: k, as: UInt8.self) : 0 }
+        while i < n {
+            if i + 8 <= n {
+                let w = p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                if w & (0x80 &* lanes) == 0 {
+                    let v = w ^ (0x20 &* lanes)
+                    let isSpace = ~(((v & (0x7F &* lanes)) &+ (0x7F &* lanes)) | v | (0x7F &* lanes))
+                    let ge9 = (w &+ (0x77 &* lanes)) & (0x80 &* lanes)
+                    let lt14 = ~(w &+ (0x72 &* lanes)) & (0x80 &* lanes)
+                    let ws = isSpace | (ge9 & lt14)
+                    let nonWs = ~ws & (0x80 &* lanes)
+                    words += (nonWs & ((ws << 8) | (prevSpace ? 0x80 : 0))).nonzeroBitCount
+                    prevSpace = ws >> 63 != 0
+                    chars += 8
+                    i += 8
+                    continue
+                }
+            }
+            let b = p.load(fromByteOffset: i, as: UInt8.self)
+            var ws = false
+            if b < 0x80 {
+                ws = b == 0x20 || (b >= 0x09 && b <= 0x0D)
+                i += 1
+            } else {
+                switch b {
+                case 0xC2: ws = at(i + 1) == 0x85 || at(i + 1) == 0xA0
+                case 0xE1: ws = at(i + 1) == 0x9A && at(i + 2) == 0x80
+                case 0xE2:
+                    let b1 = at(i + 1), b2 = at(i + 2)
+                    ws = (b1 == 0x80 && ((0x80...0x8A).contains(b2) || b2 == 0xA8 || b2 == 0xA9 || b2 == 0xAF))
+                        || (b1 == 0x81 && b2 == 0x9F)
+                case 0xE3: ws = at(i + 1) == 0x80 && at(i + 2) == 0x80
+                default: break
+                }
+                i += b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
+            }
+            chars += 1
+            if ws { prevSpace = true } else { if prevSpace { words += 1 }; prevSpace = false }
+        }
+        return (chars, words)
+    }
+
+    /// Reference for tests: Unicode scalars and `isWhitespace` from the standard library.
+    static func measureScalars(_ p: UnsafeRawPointer, _ n: Int) -> (chars: Int, words: Int) {
+        let s = String(decoding: UnsafeRawBufferPointer(start: p, count: n), as: UTF8.self)
+        var chars = 0, words = 0
+        var inWord = false
+        for u in s.unicodeScalars {
+            chars += 1
+            if u.properties.isWhitespace { inWord = false } else if !inWord { inWord = true; words += 1 }
+        }
+        return (chars, words)
+    }
+
+    /// Characters and words of a string, as the text role counts them.
+    static func measure(_ s: String) -> (chars: Int, words: Int) {
+        var s = s
+        return s.withUTF8 { buf in
+            guard let b = buf.baseAddress else { return (0, 0) }
+            return measure(UnsafeRawPointer(b), buf.count)
+        }
+    }
+
+    // MARK: results
+
+    /// The counts as a `StatsAccumulator` (string-keyed, mergeable with other chunks).
+    func accumulator() -> StatsAccumulator {
+        var acc = StatsAccumulator()
+        acc.records = records
+        for id in fieldOrder {
+            let n = Int(id)
+            var f = FieldStats(path: nodePath[n])
+            f.present = present[n]
+            for (k, kind) in [FieldKind.null, .bool, .number, .string, .array, .object].enumerated() where kinds[n * 6 + k] > 0 {
+                f.kinds[kind] = kinds[n * 6 + k]
+            }
+            f.empty = empty[n]
+            f.values = counters[n].dictionary()
+            f.valuesTruncated = counters[n].truncated
+            if let s = sketches[n] { f.sketch = s }
+            f.arrayLengths = arrayLengths[n]
+            acc.fields[f.path] = f
+            acc.fieldOrder.append(f.path)
+        }
+        acc.labels = labels.dictionary()
+        acc.unlabelled = unlabelled
+        let labelNames = (0..<labels.count).map { labels.key($0) }
+        func labelName(_ i: Int64) -> String { i < 0 ? StatsAccumulator.missingLabel : labelNames[Int(i)] }
+        if roles.split != nil {
+            let names = (0..<splits.count).map { splits.key($0) }
+            for (k, c) in labelBySplit {
+                let s = names[Int(UInt32(truncatingIfNeeded: k))]
+                acc.splits[s, default: 0] += c
+                acc.labelBySplit[s, default: [:]][labelName(k >> 32), default: 0] += c
+            }
+        }
+        if roles.source != nil {
+            let names = (0..<sources.count).map { sources.key($0) }
+            for (k, c) in labelBySource {
+                let s = names[Int(UInt32(truncatingIfNeeded: k))]
+                acc.sources[s, default: 0] += c
+                acc.labelBySource[s, default: [:]][labelName(k >> 32), default: 0] += c
+            }
+        }
+        acc.textChars = textChars
+        acc.textWords = textWords
+        acc.emptyTexts = emptyTexts
+        acc.missingTexts = missingTexts
+        return acc
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+@testable import AssayCore
+
+/// The fast JSONL scan must report exactly what the reference path (a `FieldValue` per
+/// record) reports.
+@Suite struct FastScanTests {
+    let dir = TempDir()
+
+    func report(_ d: Dataset, fast: Bool) -> String {
+        JSONWriter.pretty(StatsReport(dataset: d, acc: StatsScan.run(d, fast: fast)).json)
+    }
+
+    func expectSame(_ paths: [String], _ configure: (inout OpenOptions) -> Void = { _ in }) throws {
+        var o = OpenOptions()
+        configure(&o)
+        let d = try Dataset.open(paths, options: o)
+        let fast = report(d, fast: true)
+        let slow = report(d, fast: false)
+        if fast != slow {
+            let f = fast.split(separator: "\n"), s = slow.split(separator: "\n")
+            let i = Array(zip(f, s)).firstIndex { $0.0 != $0.1 } ?? min(f.count, s.count)
+            Issue.record("fast and reference reports differ at line \(i + 1): fast `\(i < f.count ? f[i] : "")` reference `\(i < s.count ? s[i] : "")`")
+        }
+    }
+
+    @Test func ticketsSample() throws {
+        try expectSame([repoRoot.appendingPathComponent("samples/tickets.jsonl").path])
+    }
+
+    @Test func splitsFolderWithDerivedSplit() throws {
+        try expectSame([repoRoot.appendingPathComponent("samples/splits").path]) { $0.sourceFrom = .dir }
+    }
+
+    @Test func selfInstructWithTwoTextFields() throws {
+        try expectSame([sharedData.appendingPathComponent("self_instruct/seed_tasks.jsonl").path]) {
+            $0.roles = RoleOverrides(text: ["instruction", "name"], label: "is_classification")
+        }
+    }
+
+    @Test func edgeCases() throws {
+        let lines = [
+            #"{"text": "tab\there\nnew line", "label": "a", "split": "train"}"#,
+            #"{"text": "  ", "label": "", "split": null}"#,
+            #"{"text": "caf\u00e9 漢字 😀 a\u3000b", "label": 1, "meta": {"k": [1, 2, {"z": null}]}}"#,
+            #"{"text": 42, "label": true, "meta": {}, "tags": []}"#,
+            #"{"label": ["x", "y"], "text": {"a": 1}}"#,
+            #"{"text": "dup", "text": "second", "label": "a", "label": "b"}"#,
+            #"{"text": "broken "#,
+            #"{"text": "ctrl "# + "\u{01}" + #"", "label": "a"}"#,
+            #"[1, 2]"#,
+            #"{"text": "trailing"} x"#,
+            #"{"text": "bad \q escape"}"#,
+            #"{"t\u0065xt": "escaped key", "label": "a"}"#,
+            #"{"text": "exactly8", "label": "a"}"#,
+            #"{"text": "x", "label": "a", "n": -1.5e+3, "m": 0, "bad": 01}"#,
+            "",
+            "   ",
+            #"{"text": " lead and trail ", "label": "a"}"#,
+        ]
+        let p = dir.write("edge.jsonl", lines.joined(separator: "\n") + "\n")
+        try expectSame([p]) { $0.roles = RoleOverrides(text: ["text"], label: "label", split: "split") }
+        let (_, acc) = try scan([p]) { $0.roles = RoleOverrides(text: ["text"], label: "label", split: "split") }
+        // broken, control character, bare array, trailing text, bad escape (a leading zero is accepted).
+        #expect(acc.malformed.count == 5)
+    }
+
+    @Test func wordCountingMatchesScalarCounting() {
+        let texts = ["", " ", "a", " a ", "a b", "a\tb\nc\rd\u{0B}e\u{0C}f", "abcdefgh ijklmnop", "        x",
+                     "x        ", "one  two   three    four", String(repeating: "ab ", count: 100), "\u{1C}a",
+                     "café au\u{A0}lait", "漢字\u{3000}テスト", "a\u{2028}b\u{2029}c\u{85}d\u{1680}e\u{2000}f\u{200A}g\u{202F}h\u{205F}i",
+                     "😀 👍🏽 e\u{301}", "\u{200B}zero width is not space", "\u{FEFF}bom"]
+        for t in texts {
+            var s = t
+            let fast = s.withUTF8 { FastJSONLScanner.measure(UnsafeRawPointer($0.baseAddress ?? UnsafePointer(bitPattern: 1)!), $0.count) }
+            let slow = s.withUTF8 { FastJSONLScanner.measureScalars(UnsafeRawPointer($0.baseAddress ?? UnsafePointer(bitPattern: 1)!), $0.count) }
+            #expect(fast == slow, "\(t.debugDescription)")
+        }
+    }
+}
