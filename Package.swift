@@ -25,7 +25,7 @@ let package = Package(
         .executableTarget(
             name: "assay",
             dependencies: [
-                "AssayCore",
+                "AssayCore", "AssayTUI", "AssayCurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

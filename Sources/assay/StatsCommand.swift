@@ -1,5 +1,6 @@
 import ArgumentParser
 import AssayCore
+import AssayCurses
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -71,15 +72,15 @@ enum ProgressBar {
 
 struct Browse: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Open the interactive browser (the default command)."
+        abstract: "Open the interactive browser (the default command).",
+        discussion: "Press ? inside for the keys."
     )
 
     @OptionGroup var data: DatasetOptions
 
     func run() throws {
         let dataset = try data.open()
-        _ = dataset
-        Stderr.write("assay: the interactive browser is not built yet; try `assay stats`\n")
-        throw ExitCode(1)
+        let status = BrowserApp.run(source: dataset)
+        if status != 0 { throw ExitCode(status) }
     }
 }
