@@ -97,8 +97,12 @@ public struct BrowsePane: Pane {
                 buf.write(TextLayout.truncate(spans, to: w), x: area.x + nw + 1, y: y, maxWidth: w, base: style, theme: theme)
             case .record(let record):
                 for p in placed {
-                    let text = Self.cellText(record, column: p.column, roles: state.roles)
-                    let spans = TextLayout.truncate(Sanitizer.spans(text ?? "", maxWidth: p.width + 1), to: p.width)
+                    guard let text = Self.cellText(record, column: p.column, roles: state.roles) else {
+                        // Missing or null: a dim mark, so an unlabelled record stands out.
+                        buf.write([Span("∅", .dim)], x: area.x + p.x, y: y, maxWidth: p.width, base: base, theme: theme)
+                        continue
+                    }
+                    let spans = TextLayout.truncate(Sanitizer.spans(text, maxWidth: p.width + 1), to: p.width)
                     buf.write(spans, x: area.x + p.x, y: y, maxWidth: p.width, base: base, theme: theme)
                 }
             }

@@ -59,12 +59,12 @@ public enum DetailView {
     }
 
     static func roleSummary(_ roles: Roles) -> [Span] {
+        // Only roles played by a field of another name are worth saying.
         var parts: [String] = []
-        if !roles.text.isEmpty { parts.append("text=" + roles.text.joined(separator: "+")) }
-        if let l = roles.label { parts.append("label=" + l) }
-        if let s = roles.split { parts.append("split=" + s) }
-        if let s = roles.source { parts.append("source=" + s) }
-        if let i = roles.id { parts.append("id=" + i) }
+        if !roles.text.isEmpty && roles.text != ["text"] { parts.append("text=" + roles.text.joined(separator: "+")) }
+        for (role, field) in [("label", roles.label), ("split", roles.split), ("source", roles.source), ("id", roles.id)] {
+            if let f = field, f != role { parts.append(role + "=" + f) }
+        }
         guard !parts.isEmpty else { return [] }
         return [Span(" · roles: " + Sanitizer.plain(parts.joined(separator: " ")), .dim)]
     }

@@ -74,42 +74,79 @@ enum TitleBar {
 
 /// The status bar: file, position, filter, search, indexing, malformed count.
 enum StatusBar {
-    static func spans(_ state: AppState) -> [Span] {
+    /// How much room each part may take; tried from roomy to tight.
+    struct Budget {
+        var file: Int
+        var expression: Int
+        var pattern: Int
+        var verbose: Bool
+        var showRow = true
+    }
+
+    static let budgets = [
+        Budget(file: 28, expression: 28, pattern: 16, verbose: true),
+        Budget(file: 20, expression: 18, pattern: 10, verbose: true),
+        Budget(file: 20, expression: 18, pattern: 10, verbose: true, showRow: false),
+        Budget(file: 14, expression: 12, pattern: 8, verbose: false),
+    ]
+
+    static func tail(_ spans: [Span], _ width: Int) -> [Span] {
+        guard spans.width > width else { return spans }
+        var tail = ""
+        for c in spans.plainText.reversed() {
+            if TextWidth.of(tail) + TextWidth.of(String(c)) > width - 1 { break }
+            tail = String(c) + tail
+        }
+        return [Span("…", .dim), Span(tail, .emphasis)]
+    }
+
+    static func spans(_ state: AppState, width: Int = .max) -> [Span] {
+        var out: [Span] = []
+        for b in budgets {
+            out = spans(state, budget: b)
+            if out.width <= width { break }
+        }
+        return out
+    }
+
+    static func spans(_ state: AppState, budget b: Budget) -> [Span] {
         var parts: [[Span]] = []
-        parts.append(Sanitizer.spans(state.displayName, maxWidth: 60).map { Span($0.text, $0.role == .normal ? .emphasis : $0.role) })
+        // Long paths keep their tail: …/samples/tickets.jsonl
+        let name = Sanitizer.spans(state.displayName).map { Span($0.text, $0.role == .normal ? .emphasis : $0.role) }
+        parts.append(tail(name, b.file))
 
         let total = state.recordCount.grouped + (state.indexProgress.isComplete ? "" : "+")
-        var pos = "record " + (state.currentRecord.map { ($0 + 1).grouped } ?? "-") + "/" + total
-        if let f = state.filter {
-            pos += " · row \(f.matches.isEmpty ? 0 : state.browse.cursor + 1)/\(f.matches.count.grouped)"
+        let current = state.currentRecord.map { ($0 + 1).grouped } ?? "-"
+        var pos = (b.verbose ? "record " : "#") + current + "/" + total
+        if let f = state.filter, b.showRow {
+            pos += (b.verbose ? " · row " : " ") + "\(f.matches.isEmpty ? 0 : state.browse.cursor + 1)/\(f.matches.count.grouped)"
         }
         parts.append([Span(pos)])
 
         if let f = state.filter {
-            var s: [Span] = [Span("filter ", .emphasis)]
-            s += Sanitizer.spans(f.expression.text, maxWidth: 40)
-            s = TextLayout.truncate(s, to: 48)
-            var tail = ": \(f.matches.count.grouped) match\(f.matches.count == 1 ? "" : "es")"
-            if f.isRunning { tail += " (\(percent(f.scanned, max(f.total, state.recordCount))))" }
-            if f.isCancelled { tail += " (stopped at \(percent(f.scanned, max(f.total, 1))))" }
+            var s: [Span] = [Span(b.verbose ? "filter " : "f ", .emphasis)]
+            s += TextLayout.truncate(Sanitizer.spans(f.expression.text, maxWidth: 60), to: b.expression)
+            var tail = " \(f.matches.count.grouped)" + (b.verbose ? " match\(f.matches.count == 1 ? "" : "es")" : "")
+            if f.isRunning { tail += " \(percent(f.scanned, max(f.total, state.recordCount)))" }
+            if f.isCancelled { tail += " (stopped)" }
             s.append(Span(tail))
             parts.append(s)
         }
         if let s = state.search {
             var sp: [Span] = [Span("/", .emphasis)]
-            sp += TextLayout.truncate(Sanitizer.spans(s.pattern, maxWidth: 30), to: 24)
-            var tail = ": \(s.matchCount.grouped)"
-            if s.isRunning { tail += " (\(percent(s.scanned, max(s.total, state.recordCount))))" }
+            sp += TextLayout.truncate(Sanitizer.spans(s.pattern, maxWidth: 40), to: b.pattern)
+            var tail = " \(s.matchCount.grouped)"
+            if s.isRunning { tail += " \(percent(s.scanned, max(s.total, state.recordCount)))" }
             if s.isCancelled { tail += " (stopped)" }
             sp.append(Span(tail))
             parts.append(sp)
         }
         if !state.indexProgress.isComplete {
-            parts.append([Span("indexing \(Int(state.indexProgress.fraction * 100))%")])
+            parts.append([Span((b.verbose ? "indexing " : "idx ") + "\(Int(state.indexProgress.fraction * 100))%")])
         }
         let m = state.malformed
         if !m.entries.isEmpty {
-            parts.append([Span("\(m.entries.count.grouped) malformed (m)", .emphasis)])
+            parts.append([Span("\(m.entries.count.grouped) malformed" + (b.verbose && b.showRow ? " (m)" : ""), .emphasis)])
         }
         var out: [Span] = [Span(" ")]
         for (i, p) in parts.enumerated() {
@@ -121,7 +158,7 @@ enum StatusBar {
 
     static func render(_ ctx: RenderContext, into buf: inout ScreenBuffer, area: Rect) {
         buf.fill(area, style: ctx.theme.statusBar)
-        let s = TextLayout.truncate(spans(ctx.state), to: area.width)
+        let s = TextLayout.truncate(spans(ctx.state, width: area.width), to: area.width)
         buf.write(s, x: area.x, y: area.y, maxWidth: area.width, base: ctx.theme.statusBar, theme: ctx.theme)
     }
 }

@@ -14,7 +14,8 @@ final class ScanRunner: Sendable {
     private let inbox = Mutex<[Action]>([])
     private let cancelled = Mutex<Set<Int>>([])
     private let running = Mutex<Set<Int>>([])
-    /// Tests run scans synchronously for deterministic screens.
+    /// Tests run scans synchronously for deterministic screens; such a scan
+    /// stops at the records indexed so far instead of waiting for more.
     let inline: Bool
 
     init(inline: Bool) {
@@ -99,7 +100,7 @@ final class ScanRunner: Sendable {
             let end = phase2 ? min(from, count) : count
             if i >= end {
                 if phase2 { break }
-                if !source.indexProgress.isComplete {
+                if !source.indexProgress.isComplete && !inline {
                     flush(done: false)
                     sleepMilliseconds(20)
                     continue
@@ -141,7 +142,7 @@ final class ScanRunner: Sendable {
         }
         while !isCancelled(id) {
             if i >= source.recordCount {
-                if !source.indexProgress.isComplete {
+                if !source.indexProgress.isComplete && !inline {
                     flush(done: false)
                     sleepMilliseconds(50)
                     continue

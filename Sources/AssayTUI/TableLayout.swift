@@ -89,7 +89,10 @@ public enum TableLayout {
         var f = min(max(0, first), sel)
         while f < sel {
             let placed = place(columns, first: f, numberWidth: numberWidth, width: width)
-            if let p = placed.first(where: { $0.index == sel }), p.width >= min(p.column.width, width - numberWidth - 1) {
+            // A fixed column must get its full width; the text column a good share.
+            let room = width - numberWidth - 1
+            let wanted = columns[sel].isFlexible ? min(room, max(columns[sel].width, 40)) : min(columns[sel].width, room)
+            if let p = placed.first(where: { $0.index == sel }), p.width >= wanted {
                 break
             }
             f += 1

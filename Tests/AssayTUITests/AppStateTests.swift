@@ -1,0 +1,256 @@
+import AssayCore
+import Testing
+@testable import AssayTUI
+
+@Suite struct AppStateTests {
+    @Test func movingClampsAndScrolls() {
+        let d = makeDriver()
+        d.send("k")
+        #expect(d.state.browse.cursor == 0)
+        d.send("G")
+        #expect(d.state.browse.cursor == 39)
+        #expect(d.state.browse.top == 20)
+        d.send("g<PgDn>")
+        #expect(d.state.browse.cursor == 20)
+        d.send("<C-u>")
+        #expect(d.state.browse.cursor == 10)
+        d.send("<PgUp><Down><Down>")
+        #expect(d.state.browse.cursor == 2)
+    }
+
+    @Test func jumpToRecordNumber() {
+        let d = makeDriver()
+        d.send(":25\n")
+        #expect(d.state.currentRecord == 24)
+        d.send(":999\n")
+        #expect(d.state.currentRecord == 39)
+        #expect(d.state.message?.kind == .error)
+        d.send(":abc\n")
+        #expect(d.state.prompt?.error != nil)
+        d.send("<Esc>")
+        #expect(d.state.prompt == nil)
+    }
+
+    @Test func qGoesBackThenQuits() {
+        let d = makeDriver()
+        d.send("\n?")
+        #expect(d.state.overlays.count == 2)
+        d.send("q")
+        #expect(d.state.overlays == [.detail(scroll: 0)])
+        d.send("q")
+        #expect(d.state.overlays.isEmpty)
+        #expect(!d.state.shouldQuit)
+        d.send("q")
+        #expect(d.state.shouldQuit)
+    }
+
+    @Test func detailNextAndPreviousRecord() {
+        let d = makeDriver()
+        d.send("\nnn]")
+        #expect(d.state.currentRecord == 3)
+        d.send("p[")
+        #expect(d.state.currentRecord == 1)
+        d.send("q")
+        #expect(d.state.currentRecord == 1)
+    }
+
+    @Test func filterShowsMatchesAndCount() {
+        let d = makeDriver()
+        d.send(#"flabel == "refund"\#n"#)
+        #expect(d.state.filter?.matches == [2, 7, 12, 17, 22, 27, 32, 37])
+        #expect(d.state.filter?.isComplete == true)
+        #expect(d.state.viewCount == 8)
+        d.send("j")
+        #expect(d.state.currentRecord == 7)
+        d.send("c")
+        #expect(d.state.filter == nil)
+        #expect(d.state.currentRecord == 7)  // the cursor stays on the record
+    }
+
+    @Test func badFilterKeepsThePromptWithThePosition() {
+        let d = makeDriver()
+        d.send(#"flabel == "spam" && (len(text) < 20"# + "\n")
+        #expect(d.state.prompt?.error == FilterSyntaxError(position: 34, message: "expected ')'"))
+        #expect(d.state.filter == nil)
+        d.send(")\n")
+        #expect(d.state.prompt == nil)
+        #expect(d.state.filter?.expression.text == #"label == "spam" && (len(text) < 20)"#)
+    }
+
+    @Test func promptEditing() {
+        let d = makeDriver()
+        d.send("fabc<Left><Left>X<End>Y<Home>Z<C-w>")
+        #expect(d.state.prompt?.text == "aXbcY")
+        d.send("<End> more<C-w>")
+        #expect(d.state.prompt?.text == "aXbcY ")
+        d.send("<C-u>")
+        #expect(d.state.prompt?.text == "")
+        d.send("<BS>")
+        #expect(d.state.prompt == nil)  // backspace on an empty prompt closes it
+        d.send("fsplit == \"test\"\nf<Up>")
+        #expect(d.state.prompt?.text == "split == \"test\"")
+    }
+
+    @Test func searchMovesToMatchesAndWraps() {
+        let d = makeDriver()
+        d.send("/parcel 10[0-4]\n")
+        // Parcel numbers are 1000 + 7i: records 0, 1, 2 and 7 match (3-6 have other text).
+        #expect(d.state.search?.matchCount == 4)
+        #expect(d.state.currentRecord == 1)
+        d.send("n")
+        #expect(d.state.currentRecord == 2)
+        d.send("n")
+        #expect(d.state.currentRecord == 7)
+        d.send("n")
+        #expect(d.state.currentRecord == 0)
+        #expect(d.state.message?.text.contains("continued at the top") == true)
+        d.send("N")
+        #expect(d.state.currentRecord == 7)
+        d.send("/nothing matches this\n")
+        #expect(d.state.message?.kind == .error)
+    }
+
+    @Test func searchIsSmartCaseAndCanTargetAField() {
+        let d = makeDriver()
+        d.send("/INVOICE\n")
+        #expect(d.state.search?.matchCount == 0)
+        d.send("/invoice\n")
+        #expect(d.state.currentRecord == 3)
+        d.send("g/label:^acc\n")
+        #expect(d.state.currentRecord == 4)
+        d.send("/meta.url:t/130$\n")
+        #expect(d.state.currentRecord == 30)
+    }
+
+    @Test func searchWithinAFilterOnlyLandsOnVisibleRows() {
+        let d = makeDriver()
+        d.send(#"fsplit == "test"\#n"#)
+        d.send("/parcel\n")
+        let idx = d.state.currentRecord!
+        #expect(d.state.filter!.row(of: idx) != nil)
+        #expect(idx == 7)
+    }
+
+    @Test func columnsHideAndShow() {
+        let d = makeDriver()
+        #expect(d.state.browse.visibleColumns.map(\.id) == ["id", "label", "split", "source", "text"])
+        d.send("l-")
+        #expect(d.state.browse.visibleColumns.map(\.id) == ["id", "split", "source", "text"])
+        d.send("----")
+        #expect(d.state.browse.visibleColumns.map(\.id) == ["id"])
+        #expect(d.state.message?.kind == .error)
+        d.send("+")
+        #expect(d.state.browse.visibleColumns.count == 5)
+    }
+
+    @Test func malformedListFromScanAndJump() {
+        let d = makeDriver()
+        #expect(d.state.malformed.entries.map(\.index) == [6])
+        #expect(d.state.message?.text == "1 malformed line: press m to list")
+        d.send(#"flabel == "refund"\#n"#)
+        d.send("m\n")
+        #expect(d.state.currentRecord == 6)
+        #expect(d.state.filter == nil)  // cleared to show the record
+        #expect(d.state.overlays.isEmpty)
+    }
+
+    @Test func malformedListFromTheEngineIsLocated() {
+        let known = [MalformedRecord(file: "tickets.jsonl", line: 7, reason: "unterminated string at column 41")]
+        let d = makeDriver(malformed: { known })
+        #expect(d.state.malformed.entries.map(\.index) == [nil])
+        d.send("m\n")
+        #expect(d.state.currentRecord == 6)
+    }
+
+    @Test func escCancelsARunningScan() {
+        var s = AppState(source: FakeSource(), size: Size(width: 80, height: 24))
+        let effects = s.apply(.promptSubmit)  // nothing open: no effect
+        #expect(effects.isEmpty)
+        s.apply(.openPrompt(.filter))
+        for c in "len(text) > 3" { s.apply(.promptInsert(c)) }
+        let started = s.apply(.promptSubmit)
+        guard case .startFilterScan(let id, _)? = started.last else {
+            Issue.record("no scan started")
+            return
+        }
+        s.apply(.scanProgress(id: id, found: [0, 1, 2], scanned: 10, total: 40, done: false))
+        #expect(s.viewCount == 3)
+        let cancel = s.apply(.escape)
+        guard case .cancelScan(let cid)? = cancel.first else {
+            Issue.record("no cancel")
+            return
+        }
+        #expect(cid == id)
+        #expect(s.filter?.isCancelled == true)
+        #expect(s.message?.text == "filter stopped at 25%: 3 matches so far")
+        // Late results of the cancelled scan are ignored.
+        s.apply(.scanProgress(id: id, found: [5], scanned: 20, total: 40, done: false))
+        #expect(s.viewCount == 3)
+    }
+
+    @Test func indexGrowthExtendsTheTable() {
+        let source = FakeSource()
+        source.setIndexed(10, complete: false)
+        let d = makeDriver(source: source)
+        d.send("G")
+        #expect(d.state.currentRecord == 9)
+        source.setIndexed(40, complete: true)
+        d.update()
+        #expect(d.state.recordCount == 40)
+        d.send("G")
+        #expect(d.state.currentRecord == 39)
+    }
+
+    @Test func resizeKeepsTheCursorVisible() {
+        let d = makeDriver()
+        d.send(":20\n")
+        d.handle(.resize(Size(width: 60, height: 12)))
+        #expect(d.state.browse.top + d.state.layout.tableRows > d.state.browse.cursor)
+        #expect(d.state.browse.cursor >= d.state.browse.top)
+        let frame = d.draw()
+        #expect(frame.size == Size(width: 60, height: 12))
+        #expect(frame.text.contains("t-020"))
+    }
+
+    @Test func interruptQuitsWith130() {
+        let backend = MemoryBackend(size: Size(width: 80, height: 24), events: [.key(.char("j")), .interrupt])
+        let d = AppDriver(source: FakeSource(), backend: backend, runScansInline: true)
+        #expect(d.run() == 130)
+        let q = MemoryBackend(size: Size(width: 80, height: 24), events: [.key(.char("q"))])
+        #expect(AppDriver(source: FakeSource(), backend: q, runScansInline: true).run() == 0)
+    }
+}
+
+@Suite struct DriverTests {
+    @Test func presentingOnlyChangesReproducesTheFrame() {
+        let backend = MemoryBackend(size: Size(width: 80, height: 24))
+        let d = AppDriver(source: FakeSource(), backend: backend, runScansInline: true)
+        d.start()
+        d.draw()
+        #expect(backend.lastWriteCount == 80 * 24)
+        for script in ["j", "jjj", "\n", "n", "q", "?", "q", "/refund\n", "G", "m", "<Esc>"] {
+            d.send(script)
+            let frame = d.draw()
+            #expect(backend.screen == frame, "after \(script)")
+        }
+        d.send("j")
+        d.draw()
+        // Moving the cursor rewrites two rows and the status bar, not the screen.
+        #expect(backend.lastWriteCount < 80 * 5)
+    }
+
+    @Test func backgroundScansDeliverResults() {
+        let backend = MemoryBackend(size: Size(width: 80, height: 24))
+        let d = AppDriver(source: FakeSource(count: 5000), backend: backend)
+        d.start()
+        d.send(#"flabel == "spam"\#n"#)
+        d.waitForScans()
+        #expect(d.state.filter?.isComplete == true)
+        #expect(d.state.filter?.matches.count == 1000)
+        #expect(d.state.malformed.isComplete)
+        d.send("/parcel 4[0-9]{3}\n")
+        d.waitForScans()
+        #expect(d.state.search?.isComplete == true)
+        #expect(d.state.currentRecord.map { d.state.search!.contains($0) } == true)
+    }
+}
