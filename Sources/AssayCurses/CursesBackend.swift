@@ -113,7 +113,11 @@ final class CursesBackend: TerminalBackend {
 
     private func pendingSignal() -> TerminalEvent? {
         guard interruptCount.load(ordering: .relaxed) > 0 else { return nil }
-        return lastSignal.load(ordering: .relaxed) == SIGHUP ? .hangup : .interrupt
+        switch lastSignal.load(ordering: .relaxed) {
+        case SIGHUP: return .hangup
+        case SIGTERM: return .terminate
+        default: return .interrupt
+        }
     }
 
     private func keyCode(_ code: Int32) -> TerminalEvent? {

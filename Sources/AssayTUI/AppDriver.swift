@@ -54,7 +54,8 @@ public final class AppDriver {
         update()
     }
 
-    /// The event loop. Returns the exit status (0, or 130 after Ctrl-C).
+    /// The event loop. Returns the exit status: 0, or 128 + the signal that
+    /// ended it (130 Ctrl-C, 143 SIGTERM, 129 hang-up).
     public func run() -> Int32 {
         start()
         while !state.shouldQuit {
@@ -86,6 +87,9 @@ public final class AppDriver {
             fullRedraw = true
         case .interrupt:
             exitCode = 130
+            apply(.quit)
+        case .terminate:
+            exitCode = 143
             apply(.quit)
         case .hangup:
             exitCode = 129

@@ -2,8 +2,10 @@
 public enum TerminalEvent: Hashable, Sendable {
     case key(Key)
     case resize(Size)
-    /// Ctrl-C (SIGINT) or SIGTERM: quit, restoring the terminal.
+    /// Ctrl-C (SIGINT): quit, restoring the terminal (status 130).
     case interrupt
+    /// SIGTERM: the same, status 143.
+    case terminate
     /// The terminal went away (SIGHUP, input closed).
     case hangup
 }
