@@ -699,28 +699,30 @@ public struct AppState: Sendable {
     }
 
     mutating func scanProgress(id: Int, found: [Int], scanned: Int, total: Int, done: Bool) -> [Effect] {
-        if var f = filter, f.id == id, !f.isCancelled {
-            f.matches.append(contentsOf: found)
-            f.scanned = scanned
-            f.total = total
+        // Mutate in place: copying `filter` out and back would copy a match array
+        // that can hold millions of indices, on every progress report.
+        if filter?.id == id, filter?.isCancelled == false {
+            filter!.matches.append(contentsOf: found)
+            filter!.scanned = scanned
+            filter!.total = total
             if done {
-                f.isComplete = true
-                message = StatusMessage(f.matches.isEmpty
-                    ? "no records match \(f.expression.text)"
-                    : "\(f.matches.count.grouped) of \(total.grouped) records match")
+                filter!.isComplete = true
+                let n = filter!.matches.count
+                message = StatusMessage(n == 0
+                    ? "no records match \(filter!.expression.text)"
+                    : "\(n.grouped) of \(total.grouped) records match")
             }
-            filter = f
             setCursor(row: browse.cursor)
             // Matches can change which rows a pending search may land on.
             resolvePendingSearch()
-        } else if var s = search, s.id == id, !s.isCancelled {
+        } else if search?.id == id, search?.isCancelled == false {
+            let anchor = search!.anchor
             for i in found {
-                if i >= s.anchor { s.after.append(i) } else { s.before.append(i) }
+                if i >= anchor { search!.after.append(i) } else { search!.before.append(i) }
             }
-            s.scanned = scanned
-            s.total = total
-            if done { s.isComplete = true }
-            search = s
+            search!.scanned = scanned
+            search!.total = total
+            if done { search!.isComplete = true }
             resolvePendingSearch()
         }
         return []
