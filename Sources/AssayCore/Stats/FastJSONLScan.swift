@@ -140,11 +140,17 @@ struct FastJSONLScanner {
         counters.append(ByteCounter(cap: FieldStats.valueCap))
         sketches.append(nil)
         arrayLengths.append(IntHistogram())
+        cross.append([:])
+        crossDropped.append(false)
         fieldOrder.append(id)
         return id
     }
 
     private var fieldOrder: [Int32] = []
+    /// label entry << 32 | value entry → count, per node, while the node has few values.
+    private var cross: [[Int64: Int]] = [[:]]
+    private var crossDropped: [Bool] = [false]
+    private var textByLabel: [Int32: (IntHistogram, IntHistogram)] = [:]
 
     // MARK: scanning
 
@@ -425,44 +431,26 @@ struct FastJSONLScanner {
         var labelSeen = false, splitSeen = false, sourceSeen = false
         var textSeen: UInt64 = 0
         var textParts = 0, chars = 0, words = 0
+        let trackCross = roles.label != nil
         scratch.withUnsafeBytes { sbuf in
             let sbase = sbuf.baseAddress
+            @inline(__always) func pointer(_ e: Event) -> UnsafeRawPointer? {
+                e.inScratch && e.kind != .object ? sbase.map { $0 + e.offset } : base + e.offset
+            }
+            // Pass 1: role values (the first occurrence of a role field decides).
             for e in events {
                 let n = Int(e.node)
-                kinds[n * 6 + Self.kindIndex(e.kind)] += 1
-                let p: UnsafeRawPointer? = e.inScratch && e.kind != .object ? sbase.map { $0 + e.offset } : base + e.offset
+                let r = nodeRole[n] & Self.valueRoles
+                if r == 0 { continue }
                 if e.kind == .null {
-                    let r = nodeRole[n]
                     if r & Self.roleLabel != 0 { labelSeen = true }
                     if r & Self.roleSplit != 0 { splitSeen = true }
                     if r & Self.roleSource != 0 { sourceSeen = true }
                     if r & Self.roleText != 0 { textSeen |= 1 << UInt64(nodeTextIndex[n]) }
                     continue
                 }
-                if lastRecord[n] != record {
-                    lastRecord[n] = record
-                    present[n] += 1
-                    switch e.kind {
-                    case .array: if e.length == 0 { empty[n] += 1 }
-                    case .object: if e.inScratch { empty[n] += 1 }
-                    case .string: if Self.isBlank(p, e.length) { empty[n] += 1 }
-                    default: break
-                    }
-                }
-                switch e.kind {
-                case .array:
-                    arrayLengths[n].add(e.length)
-                case .object:
-                    break
-                default:
-                    let h = StableHash.hash(p ?? base, e.length)
-                    if sketches[n] == nil { sketches[n] = HyperLogLog() }
-                    sketches[n]!.add(hash: h)
-                    _ = counters[n].add(p, e.length, hash: h)
-                }
-                let r = nodeRole[n] & Self.valueRoles
-                if r == 0 { continue }
-                // Role values: the first occurrence decides; containers are re-read as compact JSON.
+                let p = pointer(e)
+                // Containers are re-read as compact JSON.
                 var valueBytes: [UInt8]? = nil
                 if e.kind == .array || e.kind == .object {
                     let end = e.kind == .object ? e.length : containerEnd(from: e.offset)
@@ -504,9 +492,43 @@ struct FastJSONLScanner {
                     }
                 }
             }
+            // Pass 2: every field, and label × value for fields with few values.
+            for e in events {
+                let n = Int(e.node)
+                kinds[n * 6 + Self.kindIndex(e.kind)] += 1
+                if e.kind == .null { continue }
+                let p = pointer(e)
+                if lastRecord[n] != record {
+                    lastRecord[n] = record
+                    present[n] += 1
+                    switch e.kind {
+                    case .array: if e.length == 0 { empty[n] += 1 }
+                    case .object: if e.inScratch { empty[n] += 1 }
+                    case .string: if Self.isBlank(p, e.length) { empty[n] += 1 }
+                    default: break
+                    }
+                }
+                switch e.kind {
+                case .array:
+                    arrayLengths[n].add(e.length)
+                case .object:
+                    break
+                default:
+                    let h = StableHash.hash(p ?? base, e.length)
+                    if sketches[n] == nil { sketches[n] = HyperLogLog() }
+                    sketches[n]!.add(hash: h)
+                    let v = counters[n].add(p, e.length, hash: h)
+                    if trackCross && !crossDropped[n] {
+                        if v < 0 || counters[n].count > StatsAccumulator.crossTabCap {
+                            crossDropped[n] = true
+                            cross[n] = [:]
+                        } else {
+                            cross[n][Int64(label) << 32 | Int64(v), default: 0] += 1
+                        }
+                    }
+                }
+            }
         }
-        // Counters created by `entry` count each role value once; undo where the role table
-        // would double count (the role tables are separate from the field tables, so nothing to undo).
         if roles.label != nil {
             if label < 0 { unlabelled += 1 }
         }
@@ -526,6 +548,10 @@ struct FastJSONLScanner {
                 textChars.add(chars)
                 textWords.add(words)
                 if words == 0 { emptyTexts += 1 }
+                if trackCross {
+                    textByLabel[label, default: (IntHistogram(), IntHistogram())].0.add(chars)
+                    textByLabel[label, default: (IntHistogram(), IntHistogram())].1.add(words)
+                }
             }
         }
     }
@@ -664,8 +690,28 @@ struct FastJSONLScanner {
         }
         acc.labels = labels.dictionary()
         acc.unlabelled = unlabelled
+        acc.labelField = roles.label
+        acc.splitField = roles.split
+        acc.sourceField = roles.source
         let labelNames = (0..<labels.count).map { labels.key($0) }
         func labelName(_ i: Int64) -> String { i < 0 ? StatsAccumulator.missingLabel : labelNames[Int(i)] }
+        if roles.label != nil {
+            for id in fieldOrder {
+                let n = Int(id)
+                let path = nodePath[n]
+                if crossDropped[n] {
+                    acc.crossTabDropped.insert(path)
+                    continue
+                }
+                for (k, c) in cross[n] {
+                    acc.labelByValue[path, default: [:]][counters[n].key(Int(UInt32(truncatingIfNeeded: k))), default: [:]][labelName(k >> 32), default: 0] += c
+                }
+            }
+            for (l, h) in textByLabel {
+                acc.textCharsByLabel[labelName(Int64(l))] = h.0
+                acc.textWordsByLabel[labelName(Int64(l))] = h.1
+            }
+        }
         if roles.split != nil {
             let names = (0..<splits.count).map { splits.key($0) }
             for (k, c) in labelBySplit {

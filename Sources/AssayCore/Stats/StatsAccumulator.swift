@@ -112,18 +112,34 @@ public struct StatsAccumulator: Sendable {
     public var textWords = IntHistogram()
     public var emptyTexts = 0
     public var missingTexts = 0
+    /// Text lengths per label (`(missing)` for unlabelled records).
+    public var textCharsByLabel: [String: IntHistogram] = [:]
+    public var textWordsByLabel: [String: IntHistogram] = [:]
+    /// field path → value → label → count, for fields with at most `crossTabCap` distinct
+    /// values (label × any low-cardinality field). Fields that outgrow the cap are dropped.
+    public var labelByValue: [String: [String: [String: Int]]] = [:]
+    var crossTabDropped: Set<String> = []
+    /// The role fields these counts were made with.
+    public var labelField: String?
+    public var splitField: String?
+    public var sourceField: String?
     /// Label name used for records with no label in cross-tabs.
     public static let missingLabel = "(missing)"
+    /// Most distinct values a field may have to be cross-tabulated with the label.
+    public static let crossTabCap = 50
 
     public init() {}
 
     mutating func add(_ record: Record, roles: Roles) {
         records += 1
-        visit(record.value, path: "", record: record.index)
-
+        labelField = roles.label
+        splitField = roles.split
+        sourceField = roles.source
         let label = roles.label.flatMap { record.field($0) }.flatMap(\.roleValue)
-        if let label { labels[label, default: 0] += 1 } else if roles.label != nil { unlabelled += 1 }
         let labelKey = label ?? Self.missingLabel
+        visit(record.value, path: "", record: record.index, label: roles.label == nil ? nil : labelKey)
+
+        if let label { labels[label, default: 0] += 1 } else if roles.label != nil { unlabelled += 1 }
         if let sf = roles.split {
             let split = record.field(sf).flatMap(\.roleValue) ?? Self.missingLabel
             splits[split, default: 0] += 1
@@ -139,6 +155,10 @@ public struct StatsAccumulator: Sendable {
                 let (chars, words) = FastJSONLScanner.measure(text)
                 textChars.add(chars)
                 textWords.add(words)
+                if roles.label != nil {
+                    textCharsByLabel[labelKey, default: IntHistogram()].add(chars)
+                    textWordsByLabel[labelKey, default: IntHistogram()].add(words)
+                }
                 if words == 0 { emptyTexts += 1 }
             } else {
                 missingTexts += 1
@@ -146,24 +166,43 @@ public struct StatsAccumulator: Sendable {
         }
     }
 
-    private mutating func visit(_ value: FieldValue, path: String, record: Int) {
+    private mutating func visit(_ value: FieldValue, path: String, record: Int, label: String?) {
         switch value {
         case .object(let members):
-            if !path.isEmpty { addField(path, value, record: record) }
+            if !path.isEmpty { addField(path, value, record: record, label: label) }
             for m in members {
-                visit(m.value, path: path.isEmpty ? m.key : path + "." + m.key, record: record)
+                visit(m.value, path: path.isEmpty ? m.key : path + "." + m.key, record: record, label: label)
             }
         case .array(let items):
-            addField(path, value, record: record)
-            for item in items { visit(item, path: path + "[]", record: record) }
+            addField(path, value, record: record, label: label)
+            for item in items { visit(item, path: path + "[]", record: record, label: label) }
         default:
-            addField(path, value, record: record)
+            addField(path, value, record: record, label: label)
         }
     }
 
-    private mutating func addField(_ path: String, _ value: FieldValue, record: Int) {
+    private mutating func addField(_ path: String, _ value: FieldValue, record: Int, label: String?) {
         if fields[path] == nil { fieldOrder.append(path) }
         fields[path, default: FieldStats(path: path)].add(value, record: record)
+        guard let label, !crossTabDropped.contains(path) else { return }
+        let key: String
+        switch value {
+        case .null, .array, .object: return
+        case .string(let s): key = s
+        default: key = value.displayText
+        }
+        addCross(path, key, label, 1)
+    }
+
+    mutating func addCross(_ path: String, _ value: String, _ label: String, _ n: Int) {
+        guard !crossTabDropped.contains(path) else { return }
+        if labelByValue[path] == nil { labelByValue[path] = [:] }
+        if labelByValue[path]![value] == nil, labelByValue[path]!.count >= Self.crossTabCap {
+            labelByValue[path] = nil
+            crossTabDropped.insert(path)
+            return
+        }
+        labelByValue[path]![value, default: [:]][label, default: 0] += n
     }
 
     mutating func merge(_ o: StatsAccumulator) {
@@ -187,6 +226,16 @@ public struct StatsAccumulator: Sendable {
         for (s, m) in o.labelBySource { for (l, c) in m { labelBySource[s, default: [:]][l, default: 0] += c } }
         textChars.merge(o.textChars)
         textWords.merge(o.textWords)
+        for (l, h) in o.textCharsByLabel { textCharsByLabel[l, default: IntHistogram()].merge(h) }
+        for (l, h) in o.textWordsByLabel { textWordsByLabel[l, default: IntHistogram()].merge(h) }
+        crossTabDropped.formUnion(o.crossTabDropped)
+        for p in crossTabDropped { labelByValue[p] = nil }
+        for (p, byValue) in o.labelByValue where !crossTabDropped.contains(p) {
+            for (v, byLabel) in byValue { for (l, c) in byLabel { addCross(p, v, l, c) } }
+        }
+        labelField = labelField ?? o.labelField
+        splitField = splitField ?? o.splitField
+        sourceField = sourceField ?? o.sourceField
         emptyTexts += o.emptyTexts
         missingTexts += o.missingTexts
     }

@@ -6,14 +6,21 @@ import Synchronization
 public enum StatsScan {
     /// Scan every record. `progress` is called now and then with (slots done, slots total).
     /// `fast: false` forces the reference path (parse every record into a `FieldValue`).
+    ///
+    /// With `partial`, the scan runs in waves of one chunk per core and hands the counts
+    /// merged so far to `partial` after each wave (for a pane that fills in while the scan
+    /// runs); `isCancelled` is checked between waves.
     public static func run(_ dataset: Dataset, fast: Bool = true,
-                           progress: (@Sendable (Int, Int) -> Void)? = nil) -> StatsAccumulator {
+                           progress: (@Sendable (Int, Int) -> Void)? = nil,
+                           partial: (@Sendable (StatsAccumulator, _ done: Int, _ total: Int) -> Void)? = nil,
+                           isCancelled: @Sendable () -> Bool = { false }) -> StatsAccumulator {
         dataset.waitForIndex()
         let roles = dataset.roles
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         let total = dataset.recordCount
-        // Few chunks: each one's value tables are merged by string at the end.
-        let chunkSize = max(4096, total / (workers * 3) + 1)
+        // Few chunks: each one's value tables are merged by string at the end. A scan that
+        // reports partial results uses smaller ones so the first numbers come quickly.
+        let chunkSize = partial == nil ? max(4096, total / (workers * 3) + 1) : max(4096, min(100_000, total / (workers * 8) + 1))
         // Chunks never span files: (file, first global slot, local range).
         var chunks: [(file: Int, global: Int, local: Range<Int>)] = []
         var global = 0
@@ -30,7 +37,7 @@ public enum StatsScan {
         let results = Slots<StatsAccumulator>(count: chunks.count, initial: StatsAccumulator())
         let done = Atomic<Int>(0)
         let plan = chunks
-        DispatchQueue.concurrentPerform(iterations: plan.count) { c in
+        let work: @Sendable (Int) -> Void = { c in
             let chunk = plan[c]
             let file = dataset.files[chunk.file]
             let acc: StatsAccumulator
@@ -43,8 +50,27 @@ public enum StatsScan {
             let d = done.add(chunk.local.count, ordering: .relaxed).newValue
             progress?(d, total)
         }
+        guard let partial else {
+            DispatchQueue.concurrentPerform(iterations: plan.count, execute: work)
+            var merged = StatsAccumulator()
+            for c in 0..<plan.count { merged.merge(results[c]) }
+            return merged
+        }
         var merged = StatsAccumulator()
-        for c in 0..<plan.count { merged.merge(results[c]) }
+        var next = 0
+        var doneRecords = 0
+        while next < plan.count && !isCancelled() {
+            let wave = min(workers, plan.count - next)
+            let first = next
+            DispatchQueue.concurrentPerform(iterations: wave) { work(first + $0) }
+            for c in first..<(first + wave) {
+                merged.merge(results[c])
+                results[c] = StatsAccumulator()
+                doneRecords += plan[c].local.count
+            }
+            next += wave
+            partial(merged, doneRecords, total)
+        }
         return merged
     }
 
@@ -94,5 +120,20 @@ public enum StatsScan {
         acc.merge(side)
         acc.malformed = malformed
         return acc
+    }
+}
+
+/// A record source that can also be scanned for stats (the Labels pane needs one).
+public protocol StatsSource: AnyObject, Sendable {
+    /// Scan every record, calling `partial` with the counts merged so far after each wave;
+    /// returns the exact counts (or what was counted before `isCancelled` turned true).
+    func scanStats(partial: @escaping @Sendable (StatsAccumulator, _ done: Int, _ total: Int) -> Void,
+                   isCancelled: @escaping @Sendable () -> Bool) -> StatsAccumulator
+}
+
+extension Dataset: StatsSource {
+    public func scanStats(partial: @escaping @Sendable (StatsAccumulator, Int, Int) -> Void,
+                          isCancelled: @escaping @Sendable () -> Bool) -> StatsAccumulator {
+        StatsScan.run(self, partial: partial, isCancelled: isCancelled)
     }
 }
