@@ -20,8 +20,19 @@ struct Stats: ParsableCommand {
     @Flag(help: "Print JSON (keys documented in README.md).")
     var json = false
 
+    @Flag(help: "Print a Markdown report to paste into a review.")
+    var markdown = false
+
+    @Option(help: "Flag coverage cells below this fraction of their expected count as thin (default 0.05).")
+    var thin: Double = 0.05
+
     @Flag(help: "Only build the record index and print the number of record slots (for benchmarks).")
     var indexOnly = false
+
+    func validate() throws {
+        if json && markdown { throw ValidationError("choose one of --json and --markdown") }
+        if !(thin >= 0 && thin <= 1) { throw ValidationError("--thin takes a fraction from 0 to 1, e.g. 0.05") }
+    }
 
     func run() throws {
         let dataset = try data.open(releasePages: true)
@@ -36,9 +47,11 @@ struct Stats: ParsableCommand {
         } : nil
         let acc = StatsScan.run(dataset, progress: progress)
         if showProgress { ProgressBar.clear() }
-        let report = StatsReport(dataset: dataset, acc: acc)
+        let report = StatsReport(dataset: dataset, acc: acc, thinFraction: thin)
         if json {
             Stdout.write(JSONWriter.pretty(report.json))
+        } else if markdown {
+            Stdout.write(report.markdown())
         } else {
             Stdout.write(report.text())
         }

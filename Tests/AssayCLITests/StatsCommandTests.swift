@@ -79,3 +79,33 @@ import Testing
         #expect(r.stdout == "3001\n")
     }
 }
+
+@Suite struct StatsReportFormatsTests {
+    @Test func markdownReport() throws {
+        let r = try runAssay(["stats", "--markdown", "samples/tickets.jsonl"])
+        #expect(r.status == 0)
+        #expect(r.stdout.hasPrefix("# assay report: samples/tickets.jsonl: 3,000 records, 1 malformed"))
+        #expect(r.stdout.contains("## Label × split"))
+        #expect(r.stdout.contains("| legal | 13 | 2 | 0 | 15 |"))
+        #expect(r.stdout.contains("absent in test"))
+        #expect(!r.stdout.unicodeScalars.contains { $0.value == 0x1b })
+    }
+
+    @Test func jsonCarriesCoverage() throws {
+        let r = try runAssay(["stats", "--json", "--thin", "0.5", "samples/tickets.jsonl"])
+        let j = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let cov = try #require(j["coverage"] as? [String: Any])
+        #expect(cov["thin_fraction"] as? Double == 0.5)
+        let tabs = try #require(cov["crosstabs"] as? [[String: Any]])
+        #expect(tabs.first?["field"] as? String == "split")
+        let sc = try #require(j["split_comparison"] as? [String: Any])
+        let rows = try #require(sc["labels"] as? [[String: Any]])
+        #expect(rows.first { $0["label"] as? String == "legal" }?["absent_in"] as? [String] == ["test"])
+        #expect(j["text_by_label"] as? [String: Any] != nil)
+    }
+
+    @Test func jsonAndMarkdownTogetherIsAUsageError() throws {
+        let r = try runAssay(["stats", "--json", "--markdown", "samples/tickets.jsonl"])
+        #expect(r.status == 2)
+    }
+}

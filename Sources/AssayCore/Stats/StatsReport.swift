@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,10 +9,26 @@ public struct StatsReport: Sendable {
     public let acc: StatsAccumulator
     /// How many malformed records are listed one by one (the count is always exact).
     public var listLimit = 1000
+    /// Coverage cells below this fraction of their expected count are thin.
+    public var thinFraction: Double
 
-    public init(dataset: Dataset, acc: StatsAccumulator) {
+    public init(dataset: Dataset, acc: StatsAccumulator, thinFraction: Double = 0.05) {
         self.dataset = dataset
         self.acc = acc
+        self.thinFraction = thinFraction
+    }
+
+    public var coverage: Coverage { Coverage(acc, thinFraction: thinFraction) }
+
+    /// Cross-tabs worth reporting: label × split, label × source, then the other
+    /// low-cardinality fields.
+    var reportedCrossTabs: [Coverage.CrossTab] {
+        guard acc.labelField != nil else { return [] }
+        let c = coverage
+        var fields: [String] = []
+        for f in [acc.splitField, acc.sourceField].compactMap({ $0 }) where !fields.contains(f) { fields.append(f) }
+        for f in c.crossTabFields where !fields.contains(f) { fields.append(f) }
+        return fields.compactMap { c.crossTab($0) }
     }
 
     /// Labels by count descending, then name.
@@ -122,7 +139,75 @@ public struct StatsReport: Sendable {
             }
             return .object(m)
         })))
+        o.append(contentsOf: coverageJSON)
         return .object(o)
+    }
+
+    /// `split_comparison`, `coverage`, `text_by_label` and `field_flags`.
+    var coverageJSON: [FieldValue.Member] {
+        func num(_ n: Int) -> FieldValue { .number(String(n)) }
+        func dbl(_ d: Double, _ places: Int = 4) -> FieldValue { .number(Self.format(d, places)) }
+        var o: [FieldValue.Member] = []
+        let cov = coverage
+        if let sc = cov.splitComparison {
+            o.append(.init("split_comparison", .object([
+                .init("measure", .string(Coverage.SplitComparison.measure)),
+                .init("splits", .array(sc.splits.map(FieldValue.string))),
+                .init("split_totals", .object(zip(sc.splits, sc.splitTotals).map { .init($0, num($1)) })),
+                .init("js_distance_to_reference", .object(zip(sc.splits, sc.distanceToReference).compactMap { s, d in
+                    d.map { .init(s, dbl($0)) } })),
+                .init("labels", .array(sc.rows.map { r in
+                    .object([
+                        .init("label", .string(r.label)),
+                        .init("counts", .object(zip(sc.splits, r.counts).map { .init($0, num($1)) })),
+                        .init("shares", .object(zip(sc.splits, r.shares).map { .init($0, dbl($1)) })),
+                        .init("spread_points", dbl(r.spread, 2)),
+                        .init("p_value", r.pValue.map { .number(Self.scientific($0)) } ?? .null),
+                        .init("differs", .bool(r.differs)),
+                        .init("absent_in", .array(r.absentIn.map(FieldValue.string))),
+                    ])
+                })),
+            ])))
+        }
+        o.append(.init("coverage", .object([
+            .init("thin_fraction", dbl(thinFraction)),
+            .init("crosstabs", .array(reportedCrossTabs.map { t in
+                .object([
+                    .init("field", .string(t.field)),
+                    .init("columns", .array(t.columns.map(FieldValue.string))),
+                    .init("flagged_cells", num(t.flaggedCells)),
+                    .init("rows", .array(t.labels.enumerated().map { li, l in
+                        .object([
+                            .init("label", .string(l)),
+                            .init("counts", .object(zip(t.columns, t.cells[li]).map { .init($0, num($1.count)) })),
+                            .init("empty", .array(zip(t.columns, t.cells[li]).filter { $1.isEmpty }.map { .string($0.0) })),
+                            .init("thin", .array(zip(t.columns, t.cells[li]).filter { $1.isThin }.map { .string($0.0) })),
+                        ])
+                    })),
+                ])
+            })),
+        ])))
+        func lengths(_ h: IntHistogram) -> FieldValue {
+            guard h.total > 0 else { return .null }
+            return .object(Self.quantiles.map { .init($0.0, num(h.quantile($0.1) ?? 0)) } + [.init("mean", dbl(h.mean, 1))])
+        }
+        o.append(.init("text_by_label", .object(acc.textCharsByLabel.keys.sorted().map { l in
+            .init(l, .object([.init("chars", lengths(acc.textCharsByLabel[l]!)),
+                              .init("words", lengths(acc.textWordsByLabel[l] ?? IntHistogram()))]))
+        })))
+        o.append(.init("field_flags", .array(cov.fieldFlags.map {
+            .object([.init("path", .string($0.path)), .init("problem", .string($0.problem))])
+        })))
+        return o
+    }
+
+    static func scientific(_ p: Double) -> String {
+        if p == 0 { return "0" }
+        if p >= 0.001 { return format(p, 4) }
+        var e = 0
+        var m = p
+        while m < 1 { m *= 10; e -= 1 }
+        return format(m, 2) + "e" + String(e)
     }
 
     static func format(_ d: Double, _ places: Int) -> String {
@@ -135,71 +220,78 @@ public struct StatsReport: Sendable {
         return s
     }
 
-    // MARK: Text
+    // MARK: Text and Markdown
 
-    /// The human form: aligned tables, every dataset string escaped for the terminal.
-    public func text(width: Int = 100) -> String {
-        var out = ""
+    /// One titled block of the report: lines of prose and/or a table.
+    struct Section {
+        var title: String
+        var lines: [String] = []
+        var table: [[String]] = []
+        var rightAligned: Set<Int> = []
+        var trailer: [String] = []
+    }
+
+    /// The report's sections; every dataset string is escaped for the terminal.
+    func sections(bars: Bool) -> (headline: String, sections: [Section]) {
         let t: (String) -> String = { TerminalText.escape($0) }
         let records = acc.records
         func pct(_ n: Int, _ of: Int) -> String { of == 0 ? "-" : Self.format(100 * Double(n) / Double(of), 1) + "%" }
+        var headline = "\(t(dataset.displayName)): \(Self.grouped(records)) records"
+        if !acc.malformed.isEmpty { headline += ", \(Self.grouped(acc.malformed.count)) malformed" }
+        var out: [Section] = []
 
-        out += "\(t(dataset.displayName)): \(Self.grouped(records)) records"
-        if !acc.malformed.isEmpty { out += ", \(Self.grouped(acc.malformed.count)) malformed" }
-        out += "\n"
+        var files = Section(title: "Files")
         if dataset.files.count > 1 || dataset.files.first?.splitFromName != nil {
-            var rows = [["file", "format", "slots", "split", "source"]]
+            files.table = [["file", "format", "slots", "split", "source"]]
             for f in dataset.files {
-                rows.append([t(f.path), f.layout.summary, Self.grouped(f.index.count), f.splitFromName ?? "", f.sourceFromName ?? ""])
+                files.table.append([t(f.path), f.layout.summary, Self.grouped(f.index.count), f.splitFromName ?? "", f.sourceFromName ?? ""])
             }
-            out += "\nFiles\n" + Table.render(rows, rightAligned: [2], indent: 2)
+            files.rightAligned = [2]
         } else if let f = dataset.files.first {
-            out += "  format: \(f.layout.summary)\n"
+            files.lines = ["format: \(f.layout.summary)"]
         }
-        if !dataset.skipped.isEmpty {
-            out += "\nSkipped\n"
-            for s in dataset.skipped { out += "  \(t(s.path)): \(s.reason)\n" }
-        }
-        if !dataset.notices.isEmpty {
-            out += "\nNotices\n"
-            for n in dataset.notices { out += "  \(t(n))\n" }
-        }
+        files.lines += dataset.skipped.map { "skipped \(t($0.path)): \($0.reason)" }
+        files.lines += dataset.notices.map { "notice: \(t($0))" }
+        out.append(files)
 
         let r = dataset.roles
-        out += "\nRoles (how assay reads the fields; override with --text, --label, --split, --source, --id)\n"
-        var roleRows: [[String]] = []
+        var roles = Section(title: "Roles (how assay reads the fields; override with --text, --label, --split, --source, --id)")
         for (name, value) in [("text", r.text.isEmpty ? nil : r.text.joined(separator: ",")), ("label", r.label),
                               ("split", r.split), ("source", r.source), ("id", r.id)] {
-            roleRows.append([name, value.map(t) ?? "-", value == nil ? "none found" : t(r.reasons[name] ?? "")])
+            roles.table.append([name, value.map(t) ?? "-", value == nil ? "none found" : t(r.reasons[name] ?? "")])
         }
-        out += Table.render(roleRows, indent: 2)
+        out.append(roles)
 
         if r.label != nil {
-            var header = "\nLabels: \(acc.labels.count) classes"
-            if let ir = imbalanceRatio { header += ", imbalance \(Self.format(ir, 1))x (largest/smallest)" }
-            if let h = normalizedEntropy { header += ", normalised entropy \(Self.format(h, 3))" }
-            out += header + "\n"
+            var title = "Labels: \(acc.labels.count) classes"
+            if let ir = imbalanceRatio { title += ", imbalance \(Self.format(ir, 1))x (largest/smallest)" }
+            if let h = normalizedEntropy { title += ", normalised entropy \(Self.format(h, 3))" }
+            var sec = Section(title: title)
             let labelled = acc.labels.values.reduce(0, +) + acc.unlabelled
             let maxCount = max(1, acc.labels.values.max() ?? 1, acc.unlabelled)
-            var rows = [["label", "count", "share", ""]]
+            sec.table = [bars ? ["label", "count", "share", ""] : ["label", "count", "share"]]
             var shown = labelsByCount
             let cap = 40
             if shown.count > cap { shown = Array(shown.prefix(cap - 3)) + Array(shown.suffix(3)) }
             for (i, l) in shown.enumerated() {
-                if labelsByCount.count > cap && i == cap - 3 { rows.append(["…", "", "", "(\(labelsByCount.count - cap) more; --json lists all)"]) }
-                rows.append([t(l.label), Self.grouped(l.count), pct(l.count, labelled), Self.bar(l.count, maxCount, 24)])
+                if labelsByCount.count > cap && i == cap - 3 { sec.table.append(["…", "", "", "(\(labelsByCount.count - cap) more; --json lists all)"].prefix(bars ? 4 : 3).map { $0 }) }
+                var row = [t(l.label), Self.grouped(l.count), pct(l.count, labelled)]
+                if bars { row.append(Self.bar(l.count, maxCount, 24)) }
+                sec.table.append(row)
             }
             if acc.unlabelled > 0 {
-                rows.append([StatsAccumulator.missingLabel, Self.grouped(acc.unlabelled), pct(acc.unlabelled, labelled),
-                             Self.bar(acc.unlabelled, maxCount, 24)])
+                var row = [StatsAccumulator.missingLabel, Self.grouped(acc.unlabelled), pct(acc.unlabelled, labelled)]
+                if bars { row.append(Self.bar(acc.unlabelled, maxCount, 24)) }
+                sec.table.append(row)
             }
-            out += Table.render(rows, rightAligned: [1, 2], indent: 2)
+            sec.rightAligned = [1, 2]
+            out.append(sec)
         }
 
         if r.split != nil, !acc.splits.isEmpty {
             let splits = acc.splits.keys.sorted { Self.splitOrder($0, $1) }
-            out += "\nLabel × split\n"
-            var rows = [["label"] + splits.map(t) + ["total"]]
+            var sec = Section(title: "Label × split")
+            sec.table = [["label"] + splits.map(t) + ["total"]]
             let labels = labelsByCount.map(\.label) + (acc.unlabelled > 0 ? [StatsAccumulator.missingLabel] : [])
             for l in labels.prefix(60) {
                 var row = [t(l)]
@@ -210,26 +302,72 @@ public struct StatsReport: Sendable {
                     row.append(Self.grouped(c))
                 }
                 row.append(Self.grouped(total))
-                rows.append(row)
+                sec.table.append(row)
             }
-            rows.append(["total"] + splits.map { Self.grouped(acc.splits[$0] ?? 0) } + [Self.grouped(records)])
-            out += Table.render(rows, rightAligned: Set(1...(splits.count + 1)), indent: 2)
+            sec.table.append(["total"] + splits.map { Self.grouped(acc.splits[$0] ?? 0) } + [Self.grouped(records)])
+            sec.rightAligned = Set(1...(splits.count + 1))
+            out.append(sec)
+        }
+
+        if let sc = coverage.splitComparison {
+            let flagged = sc.rows.filter { $0.differs || !$0.absentIn.isEmpty }
+            var sec = Section(title: "Split differences")
+            let dist = zip(sc.splits, sc.distanceToReference).compactMap { s, d in d.map { "\(t(s)) \(Self.format($0, 3))" } }
+            sec.lines = ["Jensen-Shannon distance of each split's label distribution to \(sc.splits.contains("train") ? "train" : t(sc.splits[0])): " + dist.joined(separator: ", ")]
+            if flagged.isEmpty {
+                sec.lines.append("no label's share differs significantly between splits, and none is absent from a split")
+            } else {
+                sec.table = [["label"] + sc.splits.map { t($0) + " share" } + ["spread", "p", "flag"]]
+                for row in flagged.sorted(by: { $0.spread > $1.spread }).prefix(30) {
+                    var flags: [String] = []
+                    if !row.absentIn.isEmpty { flags.append("absent in " + row.absentIn.map(t).joined(separator: ", ")) }
+                    if row.differs { flags.append("share differs") }
+                    sec.table.append([t(row.label)] + row.shares.map { Self.format($0 * 100, 1) + "%" }
+                                     + [Self.format(row.spread, 1) + " pts", row.pValue.map(Self.scientific) ?? "-", flags.joined(separator: "; ")])
+                }
+                sec.rightAligned = Set(1...(sc.splits.count + 2))
+            }
+            sec.trailer = ["measure: " + Coverage.SplitComparison.measure]
+            out.append(sec)
+        }
+
+        let tabs = reportedCrossTabs
+        if !tabs.isEmpty {
+            var sec = Section(title: "Coverage gaps (label × field cells that are empty, or thin: below \(Self.format(thinFraction * 100, 1))% of the count expected if independent)")
+            var rows: [[String]] = []
+            for tab in tabs {
+                for (li, l) in tab.labels.enumerated() where l != StatsAccumulator.missingLabel {
+                    for (ci, c) in tab.columns.enumerated() {
+                        let cell = tab.cells[li][ci]
+                        guard cell.isEmpty || cell.isThin, cell.expected >= 1 else { continue }
+                        rows.append([t(tab.field), t(c), t(l), Self.grouped(cell.count), Self.format(cell.expected, 1),
+                                     cell.isEmpty ? "empty" : "thin"])
+                    }
+                }
+            }
+            if rows.isEmpty {
+                sec.lines = ["none in " + tabs.map { "label × " + t($0.field) }.joined(separator: ", ")]
+            } else {
+                sec.table = [["field", "value", "label", "count", "expected", ""]] + rows.prefix(40)
+                sec.rightAligned = [3, 4]
+                if rows.count > 40 { sec.trailer = ["… \(rows.count - 40) more (--json lists every cell)"] }
+            }
+            out.append(sec)
         }
 
         if !r.text.isEmpty {
-            out += "\nText length (\(t(r.text.joined(separator: " + "))))\n"
-            var rows = [[""] + Self.quantiles.map(\.0) + ["mean"]]
+            var sec = Section(title: "Text length (\(t(r.text.joined(separator: " + "))))")
+            sec.table = [[""] + Self.quantiles.map(\.0) + ["mean"]]
             for (name, h) in [("chars", acc.textChars), ("words", acc.textWords)] where h.total > 0 {
-                rows.append([name] + Self.quantiles.map { Self.grouped(h.quantile($0.1) ?? 0) } + [Self.format(h.mean, 1)])
+                sec.table.append([name] + Self.quantiles.map { Self.grouped(h.quantile($0.1) ?? 0) } + [Self.format(h.mean, 1)])
             }
-            out += Table.render(rows, rightAligned: Set(1...(Self.quantiles.count + 1)), indent: 2)
-            out += "  empty texts: \(Self.grouped(acc.emptyTexts))"
-            if acc.missingTexts > 0 { out += ", missing: \(Self.grouped(acc.missingTexts))" }
-            out += "\n"
+            sec.rightAligned = Set(1...(Self.quantiles.count + 1))
+            sec.trailer = ["empty texts: \(Self.grouped(acc.emptyTexts))" + (acc.missingTexts > 0 ? ", missing: \(Self.grouped(acc.missingTexts))" : "")]
+            out.append(sec)
         }
 
-        out += "\nFields\n"
-        var rows = [["field", "types", "missing", "empty", "distinct", "top values"]]
+        var fields = Section(title: "Fields")
+        fields.table = [["field", "types", "missing", "empty", "distinct", "top values"]]
         for f in acc.orderedFields {
             let kinds = f.kinds.keys.filter { $0 != .null }.sorted().map(\.rawValue).joined(separator: "+")
             let d = f.distinct
@@ -237,21 +375,63 @@ public struct StatsReport: Sendable {
             if f.arrayLengths.total > 0 {
                 top = "lengths " + f.arrayLengths.pairs.prefix(3).map { "\($0.value):\($0.count)" }.joined(separator: " ")
             }
-            rows.append([t(f.path), (kinds.isEmpty ? "null" : kinds) + (f.isMixed ? " (mixed!)" : ""),
-                         pct(records - f.present, records), pct(f.empty, records),
-                         (d.exact ? "" : "~") + Self.grouped(d.count), top])
+            fields.table.append([t(f.path), (kinds.isEmpty ? "null" : kinds) + (f.isMixed ? " (mixed!)" : ""),
+                                 pct(records - f.present, records), pct(f.empty, records),
+                                 (d.exact ? "" : "~") + Self.grouped(d.count), top])
         }
-        out += Table.render(rows, rightAligned: [2, 3, 4], indent: 2, maxWidth: width)
+        fields.rightAligned = [2, 3, 4]
+        fields.trailer = coverage.fieldFlags.map { "flag: \(t($0.path)): \($0.problem)" }
+        out.append(fields)
 
         if !acc.malformed.isEmpty {
-            out += "\nMalformed records: \(Self.grouped(acc.malformed.count)) (not counted above)\n"
-            for m in acc.malformed.prefix(20) { out += "  \(t(m.message))\n" }
-            if acc.malformed.count > 20 { out += "  … \(acc.malformed.count - 20) more (--json lists up to \(listLimit))\n" }
+            var sec = Section(title: "Malformed records: \(Self.grouped(acc.malformed.count)) (not counted above)")
+            sec.lines = acc.malformed.prefix(20).map { t($0.message) }
+            if acc.malformed.count > 20 { sec.lines.append("… \(acc.malformed.count - 20) more (--json lists up to \(listLimit))") }
+            out.append(sec)
         }
         if !acc.warnings.isEmpty {
-            out += "\nWarnings: \(Self.grouped(acc.warnings.count)) records kept with irregularities\n"
-            for m in acc.warnings.prefix(20) { out += "  \(t(m.message))\n" }
-            if acc.warnings.count > 20 { out += "  … \(acc.warnings.count - 20) more\n" }
+            var sec = Section(title: "Warnings: \(Self.grouped(acc.warnings.count)) records kept with irregularities")
+            sec.lines = acc.warnings.prefix(20).map { t($0.message) }
+            if acc.warnings.count > 20 { sec.lines.append("… \(acc.warnings.count - 20) more") }
+            out.append(sec)
+        }
+        return (headline, out)
+    }
+
+    /// The human form: aligned tables with bars.
+    public func text(width: Int = 100) -> String {
+        let (headline, sections) = sections(bars: true)
+        var out = headline + "\n"
+        for sec in sections where !(sec.lines.isEmpty && sec.table.isEmpty && sec.trailer.isEmpty) {
+            if sec.title == "Files" && sec.table.isEmpty {
+                out += sec.lines.map { "  " + $0 + "\n" }.joined()
+                continue
+            }
+            out += "\n" + sec.title + "\n"
+            out += sec.lines.map { "  " + $0 + "\n" }.joined()
+            if !sec.table.isEmpty {
+                out += Table.render(sec.table, rightAligned: sec.rightAligned, indent: 2, maxWidth: sec.title == "Fields" ? width : 200)
+            }
+            out += sec.trailer.map { "  " + $0 + "\n" }.joined()
+        }
+        return out
+    }
+
+    /// A Markdown report a team can paste into a review.
+    public func markdown() -> String {
+        let (headline, sections) = sections(bars: false)
+        func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
+        var out = "# assay report: \(headline)\n"
+        for sec in sections where !(sec.lines.isEmpty && sec.table.isEmpty && sec.trailer.isEmpty) {
+            out += "\n## \(sec.title)\n\n"
+            out += sec.lines.map { "- " + $0 + "\n" }.joined()
+            if !sec.lines.isEmpty && !sec.table.isEmpty { out += "\n" }
+            if let header = sec.table.first {
+                out += "| " + header.map(cell).joined(separator: " | ") + " |\n"
+                out += "|" + header.indices.map { sec.rightAligned.contains($0) ? " ---: |" : " --- |" }.joined() + "\n"
+                for row in sec.table.dropFirst() { out += "| " + row.map(cell).joined(separator: " | ") + " |\n" }
+            }
+            if !sec.trailer.isEmpty { out += "\n" + sec.trailer.map { "_" + $0 + "_\n" }.joined() }
         }
         return out
     }
