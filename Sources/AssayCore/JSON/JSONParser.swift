@@ -265,7 +265,11 @@ public enum UTF8Validation {
     public static func firstInvalid(_ raw: UnsafeRawBufferPointer) -> Int? {
         var i = 0
         let n = raw.count
+        guard let base = raw.baseAddress else { return nil }
         while i < n {
+            // Skip ASCII eight bytes at a time.
+            while i + 8 <= n, base.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+            if i >= n { break }
             let b = raw[i]
             if b < 0x80 { i += 1; continue }
             let len: Int

@@ -5,7 +5,9 @@ import Glibc
 /// Counts of byte strings in an open-addressing table; keys live in one arena, so a
 /// lookup allocates nothing. Stops adding new keys at `cap` (existing keys keep counting).
 struct ByteCounter {
-    private var table: [Int32]          // entry index + 1; 0 = empty
+    /// Upper 32 bits: the key's hash tag; lower 32 bits: entry index + 1; 0 = empty.
+    /// Keeping the tag in the slot means a probe touches one cache line, not two.
+    private var table: [UInt64]
     private var hashes: [UInt64] = []
     private var starts: [Int32] = []
     private var lengths: [Int32] = []
@@ -16,7 +18,7 @@ struct ByteCounter {
 
     init(cap: Int) {
         self.cap = cap
-        table = [Int32](repeating: 0, count: 16)
+        table = [UInt64](repeating: 0, count: 16)
     }
 
     var count: Int { counts.count }
@@ -27,13 +29,16 @@ struct ByteCounter {
     mutating func add(_ p: UnsafeRawPointer?, _ len: Int, hash: UInt64, n: Int = 1) -> Int32 {
         let mask = table.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
+        let tag = hash & 0xFFFF_FFFF_0000_0000
         while true {
             let e = table[slot]
             if e == 0 { break }
-            let i = Int(e - 1)
-            if hashes[i] == hash, Int(lengths[i]) == len, equal(i, p, len) {
-                counts[i] += n
-                return Int32(i)
+            if e & 0xFFFF_FFFF_0000_0000 == tag {
+                let i = Int(e & 0xFFFF_FFFF) - 1
+                if Int(lengths[i]) == len, equal(i, p, len) {
+                    counts[i] += n
+                    return Int32(i)
+                }
             }
             slot = (slot + 1) & mask
         }
@@ -47,7 +52,7 @@ struct ByteCounter {
         lengths.append(Int32(len))
         counts.append(n)
         if len > 0, let p { arena.append(contentsOf: UnsafeRawBufferPointer(start: p, count: len)) }
-        table[slot] = Int32(i + 1)
+        table[slot] = tag | UInt64(i + 1)
         if counts.count * 2 > table.count { grow() }
         return Int32(i)
     }
@@ -59,12 +64,12 @@ struct ByteCounter {
     }
 
     private mutating func grow() {
-        var t = [Int32](repeating: 0, count: table.count * 2)
+        var t = [UInt64](repeating: 0, count: table.count * 2)
         let mask = t.count - 1
         for i in 0..<counts.count {
             var slot = Int(truncatingIfNeeded: hashes[i]) & mask
             while t[slot] != 0 { slot = (slot + 1) & mask }
-            t[slot] = Int32(i + 1)
+            t[slot] = (hashes[i] & 0xFFFF_FFFF_0000_0000) | UInt64(i + 1)
         }
         table = t
     }

@@ -36,8 +36,8 @@ struct FastJSONLScanner {
     private var labels = ByteCounter(cap: Int.max)
     private var splits = ByteCounter(cap: Int.max)
     private var sources = ByteCounter(cap: Int.max)
-    private var labelBySplit: [Int64: Int] = [:]
-    private var labelBySource: [Int64: Int] = [:]
+    private var labelBySplit = PairCounts()
+    private var labelBySource = PairCounts()
     private var unlabelled = 0
     private var textChars = IntHistogram()
     private var textWords = IntHistogram()
@@ -140,7 +140,7 @@ struct FastJSONLScanner {
         counters.append(ByteCounter(cap: FieldStats.valueCap))
         sketches.append(nil)
         arrayLengths.append(IntHistogram())
-        cross.append([:])
+        cross.append(PairCounts())
         crossDropped.append(false)
         fieldOrder.append(id)
         return id
@@ -148,7 +148,7 @@ struct FastJSONLScanner {
 
     private var fieldOrder: [Int32] = []
     /// label entry << 32 | value entry → count, per node, while the node has few values.
-    private var cross: [[Int64: Int]] = [[:]]
+    private var cross: [PairCounts] = [PairCounts()]
     private var crossDropped: [Bool] = [false]
     private var textByLabel: [Int32: (IntHistogram, IntHistogram)] = [:]
 
@@ -521,9 +521,9 @@ struct FastJSONLScanner {
                     if trackCross && !crossDropped[n] {
                         if v < 0 || counters[n].count > StatsAccumulator.crossTabCap {
                             crossDropped[n] = true
-                            cross[n] = [:]
+                            cross[n] = PairCounts()
                         } else {
-                            cross[n][Int64(label) << 32 | Int64(v), default: 0] += 1
+                            cross[n].add(v, label: label)
                         }
                     }
                 }
@@ -534,11 +534,11 @@ struct FastJSONLScanner {
         }
         if roles.split != nil {
             let s = split < 0 ? missingSplit() : split
-            labelBySplit[Int64(label) << 32 | Int64(UInt32(bitPattern: s)), default: 0] += 1
+            labelBySplit.add(s, label: label)
         }
         if roles.source != nil {
             let s = source < 0 ? missingSource() : source
-            labelBySource[Int64(label) << 32 | Int64(UInt32(bitPattern: s)), default: 0] += 1
+            labelBySource.add(s, label: label)
         }
         if !roles.text.isEmpty {
             if textParts == 0 {
@@ -703,8 +703,8 @@ struct FastJSONLScanner {
                     acc.crossTabDropped.insert(path)
                     continue
                 }
-                for (k, c) in cross[n] {
-                    acc.labelByValue[path, default: [:]][counters[n].key(Int(UInt32(truncatingIfNeeded: k))), default: [:]][labelName(k >> 32), default: 0] += c
+                cross[n].forEach { v, l, c in
+                    acc.labelByValue[path, default: [:]][counters[n].key(v), default: [:]][labelName(l), default: 0] += c
                 }
             }
             for (l, h) in textByLabel {
@@ -714,18 +714,18 @@ struct FastJSONLScanner {
         }
         if roles.split != nil {
             let names = (0..<splits.count).map { splits.key($0) }
-            for (k, c) in labelBySplit {
-                let s = names[Int(UInt32(truncatingIfNeeded: k))]
+            labelBySplit.forEach { si, l, c in
+                let s = names[si]
                 acc.splits[s, default: 0] += c
-                acc.labelBySplit[s, default: [:]][labelName(k >> 32), default: 0] += c
+                acc.labelBySplit[s, default: [:]][labelName(l), default: 0] += c
             }
         }
         if roles.source != nil {
             let names = (0..<sources.count).map { sources.key($0) }
-            for (k, c) in labelBySource {
-                let s = names[Int(UInt32(truncatingIfNeeded: k))]
+            labelBySource.forEach { si, l, c in
+                let s = names[si]
                 acc.sources[s, default: 0] += c
-                acc.labelBySource[s, default: [:]][labelName(k >> 32), default: 0] += c
+                acc.labelBySource[s, default: [:]][labelName(l), default: 0] += c
             }
         }
         acc.textChars = textChars
@@ -733,5 +733,32 @@ struct FastJSONLScanner {
         acc.emptyTexts = emptyTexts
         acc.missingTexts = missingTexts
         return acc
+    }
+}
+
+/// Counts of (entry, label entry) pairs: dense arrays for the usual small tables,
+/// a dictionary past them. Label entry -1 is "no label".
+struct PairCounts {
+    private var dense: [[Int]] = []
+    private var sparse: [Int64: Int] = [:]
+
+    @inline(__always)
+    mutating func add(_ entry: Int32, label: Int32) {
+        let a = Int(entry), l = Int(label) + 1
+        if a < 1024 && l < 4096 {
+            if a >= dense.count { dense.append(contentsOf: repeatElement([], count: a + 1 - dense.count)) }
+            if l >= dense[a].count { dense[a].append(contentsOf: repeatElement(0, count: max(l + 1, 16) - dense[a].count)) }
+            dense[a][l] += 1
+        } else {
+            sparse[Int64(label) << 32 | Int64(entry), default: 0] += 1
+        }
+    }
+
+    /// (entry, label entry, count) for every non-zero pair.
+    func forEach(_ body: (Int, Int64, Int) -> Void) {
+        for (a, row) in dense.enumerated() {
+            for (l, c) in row.enumerated() where c > 0 { body(a, Int64(l - 1), c) }
+        }
+        for (k, c) in sparse { body(Int(UInt32(truncatingIfNeeded: k)), k >> 32, c) }
     }
 }
