@@ -1,3 +1,5 @@
+import AssayCore
+
 /// The `?` screen, generated from the command table: one section per scope,
 /// then the search/filter syntax.
 public enum HelpView {

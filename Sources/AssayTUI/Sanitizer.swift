@@ -1,3 +1,5 @@
+import AssayCore
+
 /// Turns untrusted text (record fields, file names, anything typed) into spans
 /// that are safe to put on a terminal.
 ///
@@ -72,19 +74,13 @@ public enum Sanitizer {
                 let n = tabWidth - column % max(1, tabWidth)
                 normal += String(repeating: " ", count: n)
                 column += n
-            case 0x00..<0x20, 0x7F:
-                escape("\\x" + hex(v, 2))
-            case 0x80..<0xA0:
-                escape("\\u" + hex(v, 4))
             default:
-                if isInvisibleOrBidi(v) {
-                    escape(v > 0xFFFF ? "\\u{" + hex(v, 1) + "}" : "\\u" + hex(v, 4))
+                if TerminalText.isUnsafe(u) {
+                    escape(TerminalText.escapeCode(u))
                     continue
                 }
                 let w = TextWidth.of(u)
-                if w < 0 {
-                    escape(v > 0xFFFF ? "\\u{" + hex(v, 1) + "}" : "\\u" + hex(v, 4))
-                } else if w == 0 {
+                if w == 0 {
                     // A combining mark needs a base character in the same span; after an
                     // escape or at the start it would attach to the wrong thing.
                     if normal.isEmpty { normal.append(" ") ; column += 1 }
@@ -109,31 +105,5 @@ public enum Sanitizer {
     /// Plain sanitised text, for places without styles (stderr messages).
     public static func plain(_ text: String) -> String {
         spans(text).plainText
-    }
-
-    /// Characters that are invisible or reorder text: escaped so they can be seen.
-    public static func isInvisibleOrBidi(_ v: UInt32) -> Bool {
-        switch v {
-        case 0x061C,  // Arabic letter mark
-            0x115F, 0x1160,  // Hangul fillers
-            0x180E,  // Mongolian vowel separator
-            0x200B...0x200F,  // zero-width space/non-joiner/joiner, LRM, RLM
-            0x2028...0x202E,  // line/paragraph separator, LRE RLE PDF LRO RLO
-            0x2060...0x2064,  // word joiner, invisible operators
-            0x2066...0x2069,  // LRI RLI FSI PDI
-            0x206A...0x206F,  // deprecated format characters
-            0x3164, 0xFFA0,  // Hangul fillers
-            0xFEFF,  // BOM / zero-width no-break space
-            0xFFF9...0xFFFB,  // interlinear annotation
-            0xE0000...0xE007F:  // tag characters (hidden "ASCII smuggling")
-            return true
-        default:
-            return false
-        }
-    }
-
-    static func hex(_ v: UInt32, _ digits: Int) -> String {
-        let s = String(v, radix: 16)
-        return s.count >= digits ? s : String(repeating: "0", count: digits - s.count) + s
     }
 }

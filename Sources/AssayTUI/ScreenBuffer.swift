@@ -1,3 +1,5 @@
+import AssayCore
+
 /// One terminal cell: a base character with any combining marks, and a style.
 /// A 2-cell character occupies its cell and marks the next one as a continuation.
 public struct Cell: Hashable, Sendable {

@@ -1,3 +1,5 @@
+import AssayCore
+
 /// What a piece of text is, so the theme can style it.
 public enum SpanRole: Hashable, Sendable {
     case normal

@@ -1,3 +1,5 @@
+import AssayCore
+
 /// Fitting spans into a width: truncation with `…` and word wrapping.
 public enum TextLayout {
     /// Spans cut to at most `width` cells; if anything was cut, the last cell is `…`.

@@ -1,3 +1,4 @@
+@testable import AssayCore
 import Testing
 @testable import AssayTUI
 
