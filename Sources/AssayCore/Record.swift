@@ -113,4 +113,17 @@ public protocol RecordSource: AnyObject, Sendable {
     var fieldPaths: [String] { get }
     /// Parse record slot `index` (0 ..< recordCount). Thread-safe.
     func record(at index: Int) -> RecordResult
+    /// The malformed slots among `range` (indexed slots only), in order. Sources may
+    /// answer faster than parsing every record; the default does just that.
+    func malformedSlots(in range: Range<Int>) -> [(index: Int, record: MalformedRecord)]
+}
+
+extension RecordSource {
+    public func malformedSlots(in range: Range<Int>) -> [(index: Int, record: MalformedRecord)] {
+        var out: [(index: Int, record: MalformedRecord)] = []
+        for i in range {
+            if case .malformed(let m, _) = record(at: i) { out.append((i, m)) }
+        }
+        return out
+    }
 }

@@ -77,4 +77,17 @@ import Testing
             #expect(fast == slow, "\(t.debugDescription)")
         }
     }
+
+    @Test func malformedSlotsAgreeWithParsingEveryRecord() throws {
+        let d = try Dataset.open([repoRoot.appendingPathComponent("samples/tickets.jsonl").path])
+        d.waitForIndex()
+        let fast = d.malformedSlots(in: 0..<d.recordCount)
+        var slow: [Int] = []
+        for i in 0..<d.recordCount { if case .malformed = d.record(at: i) { slow.append(i) } }
+        #expect(fast.map(\.index) == slow)
+        #expect(fast.map(\.record.line) == [1500])
+        // Ranges that split the file give the same answer.
+        let parts = d.malformedSlots(in: 0..<1499) + d.malformedSlots(in: 1499..<d.recordCount)
+        #expect(parts.map(\.index) == slow)
+    }
 }

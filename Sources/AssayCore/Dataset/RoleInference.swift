@@ -54,8 +54,9 @@ public enum RoleInference {
                 case .string(let s):
                     profiles[path]!.strings += 1
                     profiles[path]!.scalars += 1
-                    profiles[path]!.totalChars += s.unicodeScalars.count
-                    profiles[path]!.totalWords += s.split(whereSeparator: { $0.isWhitespace }).count
+                    let m = FastJSONLScanner.measure(s)
+                    profiles[path]!.totalChars += m.chars
+                    profiles[path]!.totalWords += m.words
                     if profiles[path]!.distinct.count <= 1000 { profiles[path]!.distinct.insert(s) }
                 case .bool, .number:
                     profiles[path]!.scalars += 1

@@ -8,6 +8,7 @@ import Foundation
 /// a JSON document is walked structurally to find its top-level elements.
 enum IndexBuilder {
     static let segmentSize = 8 << 20
+    static let firstSegmentSize = 1 << 20
 
     /// What a JSON document's scan learned besides offsets.
     struct DocumentShape: Sendable {
@@ -41,8 +42,10 @@ enum IndexBuilder {
                           index: RecordIndex, releasePages: Bool) {
         let end = file.size
         // Segment boundaries at line starts.
+        // The first segment is small and published alone, so a browser has its first
+        // screen of records after ~1 MB, not after the first batch of 8 MB segments.
         var bounds = [from]
-        var nominal = from + segmentSize
+        var nominal = from + firstSegmentSize
         while nominal < end {
             let nl = Bytes.find(Bytes.newline, in: base, from: nominal - 1, to: end)
             if nl >= end - 1 { break }
@@ -55,7 +58,7 @@ enum IndexBuilder {
         var lineBase = line
         var s = 0
         while s < segments {
-            let n = min(batch, segments - s)
+            let n = s == 0 ? 1 : min(batch, segments - s)
             let results = Slots<(offsets: [Int], lines: [Int], newlines: Int)>(count: n, initial: ([], [], 0))
             let first = s, segmentBounds = bounds
             DispatchQueue.concurrentPerform(iterations: n) { k in

@@ -188,6 +188,19 @@ struct FastJSONLScanner {
         return true
     }
 
+    /// Whether `[from, to)` is a valid JSON object, counting nothing.
+    mutating func isValidRecord(from: Int, to: Int) -> Bool {
+        pos = from
+        end = to
+        events.removeAll(keepingCapacity: true)
+        scratch.removeAll(keepingCapacity: true)
+        skipSpace()
+        guard pos < end, byte(pos) == UInt8(ascii: "{") else { return false }
+        guard parseObject(node: 0, depth: 0, topLevel: true) else { return false }
+        skipSpace()
+        return pos == end
+    }
+
     private mutating func topLevelNode(_ name: String) -> Int32 {
         var n = name
         return n.withUTF8 { child(of: 0, keyAt: UnsafeRawPointer($0.baseAddress!), length: $0.count) }

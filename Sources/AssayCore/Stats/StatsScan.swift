@@ -137,3 +137,37 @@ extension Dataset: StatsSource {
         StatsScan.run(self, partial: partial, isCancelled: isCancelled)
     }
 }
+
+extension Dataset {
+    /// Malformed slots among `range`: JSON Lines are checked with the fast scanner (no
+    /// record is built) and the pages read are released; other formats are parsed.
+    public func malformedSlots(in range: Range<Int>) -> [(index: Int, record: MalformedRecord)] {
+        var out: [(index: Int, record: MalformedRecord)] = []
+        var i = range.lowerBound
+        while i < range.upperBound {
+            guard let (k, local) = locate(i) else { break }
+            let file = files[k]
+            let n = min(range.upperBound - i, file.index.count - local)
+            guard n > 0 else { break }
+            if file.layout.format == .jsonl, file.layout.encoding == .utf8, let base = file.mapped.base {
+                let starts = file.index.starts(local..<(local + n), fileEnd: file.size)
+                var scanner = FastJSONLScanner(roles: Roles(), base: base)
+                for j in 0..<n {
+                    var b = starts[j + 1]
+                    while b > starts[j], Bytes.isSpace(base.load(fromByteOffset: b - 1, as: UInt8.self)) { b -= 1 }
+                    if !scanner.isValidRecord(from: starts[j], to: b),
+                       case .malformed(let m, _) = record(at: i + j) {
+                        out.append((i + j, m))
+                    }
+                }
+                if options.releasePages { file.mapped.release(starts[0]..<starts[n]) }
+            } else {
+                for j in 0..<n {
+                    if case .malformed(let m, _) = record(at: i + j) { out.append((i + j, m)) }
+                }
+            }
+            i += n
+        }
+        return out
+    }
+}
