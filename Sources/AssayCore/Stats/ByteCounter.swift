@@ -15,6 +15,9 @@ struct ByteCounter {
     private var arena: [UInt8] = []
     let cap: Int
     private(set) var truncated = false
+    /// One bit per hash bucket of the keys held (64 Ki bits): once the table is full,
+    /// most new values are turned away here without touching the table (a cache miss).
+    private var filter = [UInt64](repeating: 0, count: 1024)
 
     init(cap: Int) {
         self.cap = cap
@@ -27,6 +30,12 @@ struct ByteCounter {
     /// and the key is new.
     @inline(__always)
     mutating func add(_ p: UnsafeRawPointer?, _ len: Int, hash: UInt64, n: Int = 1) -> Int32 {
+        let bucket = Int(truncatingIfNeeded: hash >> 40) & 0xFFFF
+        let bit: UInt64 = 1 << UInt64(bucket & 63)
+        if counts.count >= cap, filter[bucket >> 6] & bit == 0 {
+            truncated = true
+            return -1
+        }
         let mask = table.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         let tag = hash & 0xFFFF_FFFF_0000_0000
@@ -53,6 +62,7 @@ struct ByteCounter {
         counts.append(n)
         if len > 0, let p { arena.append(contentsOf: UnsafeRawBufferPointer(start: p, count: len)) }
         table[slot] = tag | UInt64(i + 1)
+        filter[bucket >> 6] |= bit
         if counts.count * 2 > table.count { grow() }
         return Int32(i)
     }
