@@ -137,31 +137,23 @@ extension TextEncoding: ExpressibleByArgument {
 }
 extension OpenOptions.SourceFrom: ExpressibleByArgument {}
 
-/// Writes to standard error without buffering.
-enum Stderr {
-    static func write(_ s: String) {
-        var s = s
-        s.withUTF8 { buf in
-            var off = 0
-            while off < buf.count {
-                let n = Glibc.write(2, buf.baseAddress! + off, buf.count - off)
-                if n <= 0 { break }
-                off += n
-            }
+/// Writes all of a string to a file descriptor, unbuffered.
+func writeAll(_ fd: Int32, _ s: String) {
+    var s = s
+    s.withUTF8 { buf in
+        var off = 0
+        while off < buf.count {
+            let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
+            if n <= 0 { break }
+            off += n
         }
     }
 }
 
+enum Stderr {
+    static func write(_ s: String) { writeAll(2, s) }
+}
+
 enum Stdout {
-    static func write(_ s: String) {
-        var s = s
-        s.withUTF8 { buf in
-            var off = 0
-            while off < buf.count {
-                let n = Glibc.write(1, buf.baseAddress! + off, buf.count - off)
-                if n <= 0 { break }
-                off += n
-            }
-        }
-    }
+    static func write(_ s: String) { writeAll(1, s) }
 }

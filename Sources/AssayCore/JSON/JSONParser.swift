@@ -206,6 +206,18 @@ public struct JSONParser {
     static func unescape(_ raw: UnsafeRawBufferPointer, latin1: Bool, offset: Int) throws(Failure) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(raw.count)
+        if let bad = appendUnescaped(raw, latin1: latin1, to: &out) {
+            throw Failure(offset: offset + bad.offset, message: bad.message)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Append the UTF-8 of a JSON string's content (escapes decoded; with `latin1`, bytes
+    /// from 0x80 up are ISO-8859-1 characters) to `out`. Returns where and why it fails.
+    /// A lone surrogate becomes U+FFFD.
+    @discardableResult
+    static func appendUnescaped(_ raw: UnsafeRawBufferPointer, latin1: Bool,
+                                to out: inout [UInt8]) -> (offset: Int, message: String)? {
         var i = 0
         func appendScalar(_ v: UInt32) {
             let s = Unicode.Scalar(v) ?? "\u{FFFD}"
@@ -214,11 +226,19 @@ public struct JSONParser {
         while i < raw.count {
             let b = raw[i]
             if b != Bytes.backslash {
-                if latin1 && b >= 0x80 { appendScalar(UInt32(b)) } else { out.append(b) }
-                i += 1
+                if latin1 {
+                    if b >= 0x80 { appendScalar(UInt32(b)) } else { out.append(b) }
+                    i += 1
+                    continue
+                }
+                // Copy the run up to the next backslash in one go.
+                let stop = memchr(raw.baseAddress! + i, Int32(Bytes.backslash), raw.count - i)
+                let j = stop.map { raw.baseAddress!.distance(to: UnsafeRawPointer($0)) } ?? raw.count
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[i..<j]))
+                i = j
                 continue
             }
-            guard i + 1 < raw.count else { throw Failure(offset: offset + i, message: "bad escape") }
+            guard i + 1 < raw.count else { return (i, "bad escape") }
             let e = raw[i + 1]
             i += 2
             switch e {
@@ -231,22 +251,20 @@ public struct JSONParser {
             case UInt8(ascii: "r"): out.append(0x0D)
             case UInt8(ascii: "t"): out.append(0x09)
             case UInt8(ascii: "u"):
-                guard let v = hex4(raw, i) else {
-                    throw Failure(offset: offset + i - 2, message: "bad \\u escape")
-                }
+                guard let v = hex4(raw, i) else { return (i - 2, "bad \\u escape") }
                 i += 4
                 if (0xD800..<0xDC00).contains(v), i + 6 <= raw.count, raw[i] == Bytes.backslash,
                    raw[i + 1] == UInt8(ascii: "u"), let lo = hex4(raw, i + 2), (0xDC00..<0xE000).contains(lo) {
                     i += 6
                     appendScalar(0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00))
                 } else {
-                    appendScalar(v)  // a lone surrogate becomes U+FFFD
+                    appendScalar(v)
                 }
             default:
-                throw Failure(offset: offset + i - 2, message: "bad escape '\\\(Unicode.Scalar(e))'")
+                return (i - 2, "bad escape '\\\(Unicode.Scalar(e))'")
             }
         }
-        return String(decoding: out, as: UTF8.self)
+        return nil
     }
 }
 

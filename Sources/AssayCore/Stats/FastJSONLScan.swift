@@ -311,48 +311,7 @@ struct FastJSONLScanner {
 
     /// Append the decoded bytes of `[a, b)` to scratch; false on a bad escape.
     private mutating func decodeEscapes(_ a: Int, _ b: Int) -> Bool {
-        let raw = UnsafeRawBufferPointer(start: base + a, count: b - a)
-        var i = 0
-        func appendScalar(_ v: UInt32, _ out: inout [UInt8]) {
-            let s = Unicode.Scalar(v) ?? "\u{FFFD}"
-            out.append(contentsOf: String(s).utf8)
-        }
-        while i < raw.count {
-            let c = raw[i]
-            if c != Bytes.backslash {
-                let stop = memchr(raw.baseAddress! + i, Int32(Bytes.backslash), raw.count - i)
-                let j = stop.map { raw.baseAddress!.distance(to: UnsafeRawPointer($0)) } ?? raw.count
-                scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[i..<j]))
-                i = j
-                continue
-            }
-            guard i + 1 < raw.count else { return false }
-            let e = raw[i + 1]
-            i += 2
-            switch e {
-            case UInt8(ascii: "\""): scratch.append(0x22)
-            case UInt8(ascii: "\\"): scratch.append(0x5C)
-            case UInt8(ascii: "/"): scratch.append(0x2F)
-            case UInt8(ascii: "b"): scratch.append(0x08)
-            case UInt8(ascii: "f"): scratch.append(0x0C)
-            case UInt8(ascii: "n"): scratch.append(0x0A)
-            case UInt8(ascii: "r"): scratch.append(0x0D)
-            case UInt8(ascii: "t"): scratch.append(0x09)
-            case UInt8(ascii: "u"):
-                guard let v = JSONParser.hex4(raw, i) else { return false }
-                i += 4
-                if (0xD800..<0xDC00).contains(v), i + 6 <= raw.count, raw[i] == Bytes.backslash,
-                   raw[i + 1] == UInt8(ascii: "u"), let lo = JSONParser.hex4(raw, i + 2), (0xDC00..<0xE000).contains(lo) {
-                    i += 6
-                    appendScalar(0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00), &scratch)
-                } else {
-                    appendScalar(v, &scratch)
-                }
-            default:
-                return false
-            }
-        }
-        return true
+        JSONParser.appendUnescaped(UnsafeRawBufferPointer(start: base + a, count: b - a), latin1: false, to: &scratch) == nil
     }
 
     private mutating func parseObject(node: Int32, depth: Int, topLevel: Bool) -> Bool {
