@@ -235,4 +235,37 @@ import Testing
         _ = try scan([p])
         #expect(try Data(contentsOf: URL(fileURLWithPath: p)) == before)
     }
+
+    @Test func otherDelimitersAreSniffedOrSet() throws {
+        let semi = dir.write("semi.csv", "text;label\nhello there;a\nbye now;b\n")
+        let (d1, a1) = try scan([semi])
+        #expect(d1.files[0].layout.delimiter == UInt8(ascii: ";"))
+        #expect(a1.labels == ["a": 1, "b": 1])
+        let pipe = dir.write("pipe.txt", "text|label\nhello there|a\nbye now|b\n")
+        let (d2, _) = try scan([pipe]) { $0.format.delimiter = UInt8(ascii: "|") }
+        #expect(d2.record(at: 1).record?.field("label") == .string("b"))
+    }
+
+    @Test func encodingOverride() throws {
+        let bytes: [UInt8] = Array("{\"text\":\"caf".utf8) + [0xC3, 0xA9] + Array("\"}\n".utf8)
+        let p = dir.write("e.jsonl", bytes)
+        let (d, _) = try scan([p]) { $0.format.encoding = .latin1 }
+        #expect(d.record(at: 0).record?.field("text") == .string("cafÃ©"))
+        let (d2, _) = try scan([p])
+        #expect(d2.record(at: 0).record?.field("text") == .string("café"))
+    }
+
+    @Test func indexIsUsableWhileStillBuilding() throws {
+        // A file bigger than the first index segment: the first records are readable at once.
+        var text = ""
+        for i in 0..<40_000 { text += "{\"text\":\"record number \(i) with some words in it\",\"label\":\"l\(i % 7)\"}\n" }
+        let p = dir.write("big.jsonl", text)
+        let d = try Dataset.open([p])
+        #expect(d.recordCount >= 1000)
+        #expect(d.record(at: 0).record?.field("text") == .string("record number 0 with some words in it"))
+        d.waitForIndex()
+        #expect(d.recordCount == 40_000)
+        #expect(d.indexProgress.isComplete)
+        #expect(d.record(at: 39_999).record?.line == 40_000)
+    }
 }
