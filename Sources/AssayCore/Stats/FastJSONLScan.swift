@@ -23,12 +23,10 @@ struct FastJSONLScanner {
     private var keyArena: [UInt8] = []
 
     // MARK: per-node counts
-    private var present: [Int] = [0]
-    private var lastRecord: [Int] = [-1]
-    private var kinds: [Int] = [Int](repeating: 0, count: 6)
-    private var empty: [Int] = [0]
+    /// Per node: present, last record seen, empty, and six kind counts (see `NodeCounts`).
+    private let counts = NodeCounts()
     private var counters: [ByteCounter] = [ByteCounter(cap: FieldStats.valueCap)]
-    private var sketches: [HyperLogLog?] = [nil]
+    private let sketches = NodeSketches()
     private var arrayLengths: [IntHistogram] = [IntHistogram()]
 
     // MARK: roles
@@ -133,12 +131,9 @@ struct FastJSONLScanner {
         if path == Dataset.derivedSourceField { role |= Self.roleDerivedSourceKey }
         nodeRole.append(role)
         nodeTextIndex.append(Int8(ti ?? -1))
-        present.append(0)
-        lastRecord.append(-1)
-        kinds += [0, 0, 0, 0, 0, 0]
-        empty.append(0)
+        counts.append()
         counters.append(ByteCounter(cap: FieldStats.valueCap))
-        sketches.append(nil)
+        sketches.append()
         arrayLengths.append(IntHistogram())
         cross.append(PairCounts())
         crossDropped.append(false)
@@ -467,16 +462,17 @@ struct FastJSONLScanner {
             // Pass 2: every field, and label × value for fields with few values.
             for e in events {
                 let n = Int(e.node)
-                kinds[n * 6 + Self.kindIndex(e.kind)] += 1
+                let c = counts.row(n)
+                c[NodeCounts.kinds + Self.kindIndex(e.kind)] += 1
                 if e.kind == .null { continue }
                 let p = pointer(e)
-                if lastRecord[n] != record {
-                    lastRecord[n] = record
-                    present[n] += 1
+                if c[NodeCounts.lastRecord] != record {
+                    c[NodeCounts.lastRecord] = record
+                    c[NodeCounts.present] += 1
                     switch e.kind {
-                    case .array: if e.length == 0 { empty[n] += 1 }
-                    case .object: if e.inScratch { empty[n] += 1 }
-                    case .string: if Self.isBlank(p, e.length) { empty[n] += 1 }
+                    case .array: if e.length == 0 { c[NodeCounts.empty] += 1 }
+                    case .object: if e.inScratch { c[NodeCounts.empty] += 1 }
+                    case .string: if Self.isBlank(p, e.length) { c[NodeCounts.empty] += 1 }
                     default: break
                     }
                 }
@@ -487,8 +483,7 @@ struct FastJSONLScanner {
                     break
                 default:
                     let h = StableHash.hash(p ?? base, e.length)
-                    if sketches[n] == nil { sketches[n] = HyperLogLog() }
-                    sketches[n]!.add(hash: h)
+                    HyperLogLog.add(hash: h, to: sketches.registers(n))
                     let v = counters[n].add(p, e.length, hash: h)
                     if trackCross && !crossDropped[n] {
                         if v < 0 || counters[n].count > StatsAccumulator.crossTabCap {
@@ -648,14 +643,16 @@ struct FastJSONLScanner {
         for id in fieldOrder {
             let n = Int(id)
             var f = FieldStats(path: nodePath[n])
-            f.present = present[n]
-            for (k, kind) in [FieldKind.null, .bool, .number, .string, .array, .object].enumerated() where kinds[n * 6 + k] > 0 {
-                f.kinds[kind] = kinds[n * 6 + k]
+            let c = counts.row(n)
+            f.present = c[NodeCounts.present]
+            for (k, kind) in [FieldKind.null, .bool, .number, .string, .array, .object].enumerated()
+            where c[NodeCounts.kinds + k] > 0 {
+                f.kinds[kind] = c[NodeCounts.kinds + k]
             }
-            f.empty = empty[n]
+            f.empty = c[NodeCounts.empty]
             f.values = counters[n].dictionary()
             f.valuesTruncated = counters[n].truncated
-            if let s = sketches[n] { f.sketch = s }
+            if let r = sketches.existing(n) { f.sketch = HyperLogLog(registers: r) }
             f.arrayLengths = arrayLengths[n]
             acc.fields[f.path] = f
             acc.fieldOrder.append(f.path)
@@ -733,4 +730,57 @@ struct PairCounts {
         }
         for (k, c) in sparse { body(Int(UInt32(truncatingIfNeeded: k)), k >> 32, c) }
     }
+}
+
+/// The scalar counts of every trie node in one manually managed block, so the per-value
+/// updates in `commit` are plain stores (no copy-on-write checks on Swift arrays).
+final class NodeCounts {
+    static let present = 0, lastRecord = 1, empty = 2, kinds = 3, stride = 9
+    private var base: UnsafeMutablePointer<Int>
+    private var capacity = 16
+    private(set) var count = 0
+
+    init() {
+        base = .allocate(capacity: capacity * Self.stride)
+        append()
+    }
+
+    deinit { base.deallocate() }
+
+    func append() {
+        if count == capacity {
+            let bigger = UnsafeMutablePointer<Int>.allocate(capacity: capacity * 2 * Self.stride)
+            bigger.moveInitialize(from: base, count: count * Self.stride)
+            base.deallocate()
+            base = bigger
+            capacity *= 2
+        }
+        let row = base + count * Self.stride
+        row.initialize(repeating: 0, count: Self.stride)
+        row[Self.lastRecord] = -1
+        count += 1
+    }
+
+    @inline(__always) func row(_ n: Int) -> UnsafeMutablePointer<Int> { base + n * Self.stride }
+}
+
+/// HyperLogLog registers per trie node, allocated on a node's first value.
+final class NodeSketches {
+    private var blocks: [UnsafeMutablePointer<UInt8>?] = [nil]
+
+    func append() { blocks.append(nil) }
+
+    @inline(__always) func registers(_ n: Int) -> UnsafeMutablePointer<UInt8> {
+        if let b = blocks[n] { return b }
+        let b = UnsafeMutablePointer<UInt8>.allocate(capacity: HyperLogLog.m)
+        b.initialize(repeating: 0, count: HyperLogLog.m)
+        blocks[n] = b
+        return b
+    }
+
+    func existing(_ n: Int) -> UnsafeBufferPointer<UInt8>? {
+        blocks[n].map { UnsafeBufferPointer(start: $0, count: HyperLogLog.m) }
+    }
+
+    deinit { for b in blocks { b?.deallocate() } }
 }

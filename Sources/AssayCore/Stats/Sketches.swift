@@ -57,9 +57,18 @@ public struct HyperLogLog: Sendable {
         registers = [UInt8](repeating: 0, count: Self.m)
     }
 
+    init(registers: UnsafeBufferPointer<UInt8>) {
+        self.registers = Array(registers)
+    }
+
     public mutating func add(hash: UInt64) {
-        let idx = Int(hash >> UInt64(64 - Self.p))
-        let rest = hash << UInt64(Self.p) | (1 << UInt64(Self.p - 1))
+        registers.withUnsafeMutableBufferPointer { Self.add(hash: hash, to: $0.baseAddress!) }
+    }
+
+    @inline(__always)
+    static func add(hash: UInt64, to registers: UnsafeMutablePointer<UInt8>) {
+        let idx = Int(hash >> UInt64(64 - p))
+        let rest = hash << UInt64(p) | (1 << UInt64(p - 1))
         let rank = UInt8(rest.leadingZeroBitCount + 1)
         if rank > registers[idx] { registers[idx] = rank }
     }
