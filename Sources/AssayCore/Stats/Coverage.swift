@@ -32,7 +32,8 @@ public struct Coverage: Sendable {
             public var pValue: Double?
             /// Splits (with records) in which this label never occurs.
             public var absentIn: [String]
-            /// Share differs significantly (p < 0.001 and spread ≥ 1 point).
+            /// Share differs significantly (p < 0.001) and notably (a spread of at least one
+            /// point, or one split's share at least 1.5 times another's).
             public var differs: Bool
         }
         public var splits: [String]
@@ -41,7 +42,7 @@ public struct Coverage: Sendable {
         /// Jensen–Shannon distance (base 2, 0...1) between each split's label distribution and train's
         /// (or the first split's), in `splits` order; nil for the reference split itself.
         public var distanceToReference: [Double?]
-        public static let measure = "chi-square test per label (label vs rest × split), flagged at p < 0.001 with a spread of at least 1 point; Jensen-Shannon distance (base 2) between split distributions"
+        public static let measure = "chi-square test per label (label vs rest × split), flagged at p < 0.001 when shares spread by at least 1 point or differ 1.5-fold; Jensen-Shannon distance (base 2) between split distributions"
     }
 
     public var splitComparison: SplitComparison? {
@@ -69,7 +70,9 @@ public struct Coverage: Sendable {
             }
             let df = splits.indices.filter { totals[$0] > 0 }.count - 1
             let p = valid && df > 0 ? Stats.chiSquareSurvival(chi2, df: Double(df)) : nil
-            let differs = (p.map { $0 < 0.001 } ?? false) && spread >= 1
+            let hi = shares.max() ?? 0, lo = shares.min() ?? 0
+            let ratio = lo > 0 ? hi / lo : .infinity
+            let differs = (p.map { $0 < 0.001 } ?? false) && (spread >= 1 || ratio >= 1.5)
             rows.append(.init(label: label, counts: counts, shares: shares, spread: spread, pValue: p,
                               absentIn: label == StatsAccumulator.missingLabel ? [] : absent, differs: differs))
         }
