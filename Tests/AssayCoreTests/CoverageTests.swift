@@ -97,4 +97,14 @@ import Testing
         let (_, acc) = try scan([p])
         #expect(Coverage(acc).fieldFlags.contains { $0.path == "n" && $0.problem.hasPrefix("mixed types") })
     }
+
+    @Test func banking77SmallTrainClassesAreFlagged() throws {
+        let (_, acc) = try scan([sharedData.appendingPathComponent("banking77").path])
+        let sc = try #require(Coverage(acc).splitComparison)
+        let flagged = Set(sc.rows.filter(\.differs).map(\.label))
+        // 35 and 41 of 10,003 train records against 40 of 3,080 test records.
+        #expect(flagged.contains("contactless_not_working"))
+        #expect(flagged.contains("virtual_card_not_working"))
+        #expect(!flagged.contains("card_payment_fee_charged"))
+    }
 }
