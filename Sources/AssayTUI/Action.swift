@@ -3,12 +3,15 @@ import AssayCore
 /// Which prompt is open on the bottom line.
 public enum PromptKind: String, Hashable, Sendable {
     case search, filter, jump
+    /// Find a row (a label, a field) in the Labels pane.
+    case find
 
     var label: String {
         switch self {
         case .search: "/"
         case .filter: "filter: "
         case .jump: ":"
+        case .find: "find: "
         }
     }
 }
@@ -49,6 +52,9 @@ public enum Action: Sendable {
     // Malformed list
     case malformedJump
 
+    // Labels pane
+    case labels(LabelsAction)
+
     // Prompt editing
     case promptInsert(Character)
     case promptBackspace
@@ -70,6 +76,29 @@ public enum Action: Sendable {
     case malformedLoaded([MalformedRecord], complete: Bool)
     case located(id: Int, index: Int?)
     case overlayMeasured(lineCount: Int)
+    /// Counts from the stats scan: partial while `complete` is false.
+    case statsUpdate(id: Int, acc: StatsAccumulator, done: Int, total: Int, complete: Bool)
+}
+
+/// What the Labels pane's own keys do.
+public enum LabelsAction: Sendable, Hashable {
+    case section(LabelsSection)
+    /// Move the cell cursor across columns (splits, cross-tab).
+    case column(Int)
+    /// Enter: filter Browse to the records behind the selected number.
+    case drill
+    /// Change the sort order of the current view.
+    case sort
+    case findNext(forward: Bool)
+    /// Cycle the cross-tab field.
+    case crossField(Int)
+    /// Raise or lower the thin-cell threshold one step.
+    case thin(Int)
+    /// Characters or words in the text view.
+    case toggleWords
+    case emptyTexts
+    case shortTexts
+    case longTexts
 }
 
 /// Work for the runtime: the only way `apply` causes IO.
@@ -82,6 +111,8 @@ public enum Effect: Sendable {
     case startMalformedScan(id: Int)
     /// Find the slot index of a malformed record known only by file and line.
     case locateMalformed(id: Int, record: MalformedRecord)
+    /// Scan the whole dataset for the Labels pane, reporting partial counts.
+    case startStatsScan(id: Int)
     case cancelScan(id: Int)
     /// Repaint the whole screen (Ctrl-L).
     case redraw

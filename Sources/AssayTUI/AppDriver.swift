@@ -50,7 +50,7 @@ public final class AppDriver {
         let known = malformedProvider()
         usesProvider = known != nil
         providerCount = known?.count ?? -1
-        perform(state.start(knownMalformed: known))
+        perform(state.start(knownMalformed: known, stats: source is StatsSource))
         update()
     }
 

@@ -55,6 +55,10 @@ public struct FilterState: Sendable {
     public var total = 0
     public var isComplete = false
     public var isCancelled = false
+    /// The count a Labels-pane drill-down promised (nil for a typed filter).
+    public var expected: Int?
+    /// Whether that count came from a finished stats scan.
+    public var expectedIsExact = false
 
     public var isRunning: Bool { !isComplete && !isCancelled }
 
@@ -126,6 +130,8 @@ public struct MalformedState: Sendable {
     /// A pending "find the slot for this line" request.
     var locateID: Int?
     var announced = false
+    /// The list comes from the Labels pane's stats scan (no scan of its own).
+    public var fromStats = false
 }
 
 /// Table position and columns of the Browse pane.
@@ -168,6 +174,7 @@ public struct AppState: Sendable {
     public var filter: FilterState?
     public var search: SearchState?
     public var malformed = MalformedState()
+    public var labels = LabelsState()
 
     public var message: StatusMessage?
     public var shouldQuit = false
@@ -239,13 +246,28 @@ public struct AppState: Sendable {
 
     /// Effects to run at launch: a malformed-line scan unless the engine already
     /// knows the malformed lines.
-    public mutating func start(knownMalformed: [MalformedRecord]?) -> [Effect] {
+    ///
+    /// With `stats` (the source can be scanned for stats), the Labels pane's scan
+    /// starts too, and its malformed lines replace the malformed-line scan.
+    public mutating func start(knownMalformed: [MalformedRecord]?, stats: Bool = false) -> [Effect] {
+        var effects: [Effect] = []
+        if stats {
+            let id = takeScanID()
+            labels.available = true
+            labels.scanID = id
+            effects.append(.startStatsScan(id: id))
+            if knownMalformed == nil {
+                malformed.fromStats = true
+                malformed.scanID = id
+                return effects
+            }
+        }
         if let known = knownMalformed {
-            return apply(.malformedLoaded(known, complete: indexProgress.isComplete))
+            return effects + apply(.malformedLoaded(known, complete: indexProgress.isComplete))
         }
         let id = takeScanID()
         malformed.scanID = id
-        return [.startMalformedScan(id: id)]
+        return effects + [.startMalformedScan(id: id)]
     }
 
     mutating func takeScanID() -> Int {
@@ -259,7 +281,7 @@ public struct AppState: Sendable {
     @discardableResult
     public mutating func apply(_ action: Action) -> [Effect] {
         switch action {
-        case .resize, .tick, .scanProgress, .malformedFound, .malformedLoaded, .located, .overlayMeasured:
+        case .resize, .tick, .scanProgress, .malformedFound, .malformedLoaded, .located, .overlayMeasured, .statsUpdate:
             break
         default:
             message = nil
@@ -269,7 +291,9 @@ public struct AppState: Sendable {
         case .quit:
             shouldQuit = true
             return cancelAllScans() + (malformed.scanID.map { [.cancelScan(id: $0)] } ?? [])
+                + (labels.scanID.map { [.cancelScan(id: $0)] } ?? [])
         case .back:
+            if closeFieldValues() { return [] }
             if !overlays.isEmpty {
                 overlays.removeLast()
                 overlayLineCount = 0
@@ -277,6 +301,7 @@ public struct AppState: Sendable {
             }
             return apply(.quit)
         case .escape:
+            if closeFieldValues() { return [] }
             if isScanning {
                 let effects = cancelAllScans()
                 if let f = filter, f.isCancelled {
@@ -350,6 +375,11 @@ public struct AppState: Sendable {
             overlayLineCount = 0
         case .openPrompt(let kind):
             prompt = PromptState(kind: kind, text: kind == .filter ? (filter?.expression.text ?? "") : "")
+
+        case .labels(let a):
+            return applyLabels(a)
+        case .statsUpdate(let id, let acc, let done, let total, let complete):
+            return statsUpdate(id: id, acc: acc, done: done, total: total, complete: complete)
         case .searchNext(let forward):
             return searchNext(forward: forward)
         case .clearFilter:
@@ -442,7 +472,8 @@ public struct AppState: Sendable {
     // MARK: - Movement
 
     var pageSize: Int {
-        topOverlay == nil ? layout.tableRows : layout.overlayRows
+        if topOverlay == nil && activePane == .labels { return labelsPageSize }
+        return topOverlay == nil ? layout.tableRows : layout.overlayRows
     }
 
     mutating func moveBy(_ n: Int) {
@@ -458,7 +489,11 @@ public struct AppState: Sendable {
             let newSel = count == 0 ? 0 : min(max(0, clampedAdd(sel, n)), count - 1)
             overlays[overlays.count - 1] = .malformedList(selected: newSel, top: scrolled(top: top, cursor: newSel, rows: layout.overlayRows))
         case nil:
-            setCursor(row: clampedAdd(browse.cursor, n))
+            if activePane == .labels {
+                moveLabels(n)
+            } else {
+                setCursor(row: clampedAdd(browse.cursor, n))
+            }
         }
     }
 
@@ -506,6 +541,7 @@ public struct AppState: Sendable {
         setCursor(row: browse.cursor)
         fixColumnScroll()
         clampOverlay()
+        clampLabels()
     }
 
     mutating func clampOverlay() {
@@ -571,6 +607,13 @@ public struct AppState: Sendable {
             history[p.kind] = h
         }
         switch p.kind {
+        case .find:
+            prompt = nil
+            let t = text.trimmingSpaces
+            if !t.isEmpty { labels.findText = t }
+            guard let f = labels.findText else { return [] }
+            findLabelsRow(f, forward: true)
+            return []
         case .jump:
             let t = text.trimmingSpaces
             guard let n = Int(t), n >= 1 else {
@@ -708,9 +751,18 @@ public struct AppState: Sendable {
             if done {
                 filter!.isComplete = true
                 let n = filter!.matches.count
-                message = StatusMessage(n == 0
-                    ? "no records match \(filter!.expression.text)"
-                    : "\(n.grouped) of \(total.grouped) records match")
+                if let expected = filter!.expected {
+                    // A drill-down: name the filter, so the user learns it.
+                    var text = "\(n.grouped) of \(total.grouped) records match \(filter!.expression.text)"
+                    if n != expected {
+                        text += filter!.expectedIsExact ? " (the Labels pane counted \(expected.grouped))" : " (the Labels pane had counted \(expected.grouped) so far)"
+                    }
+                    message = StatusMessage(text)
+                } else {
+                    message = StatusMessage(n == 0
+                        ? "no records match \(filter!.expression.text)"
+                        : "\(n.grouped) of \(total.grouped) records match")
+                }
             }
             setCursor(row: browse.cursor)
             // Matches can change which rows a pending search may land on.

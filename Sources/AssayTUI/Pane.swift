@@ -11,6 +11,7 @@ public struct PaneID: Hashable, Sendable, CustomStringConvertible {
     public var description: String { rawValue }
 
     public static let browse = PaneID("browse", title: "Browse")
+    public static let labels = PaneID("labels", title: "Labels")
 }
 
 /// A top-level screen. A pane registers itself by being listed in a
@@ -34,7 +35,7 @@ public struct PaneRegistry: Sendable {
     }
 
     /// The panes that exist today.
-    public static var standard: PaneRegistry { PaneRegistry([BrowsePane()]) }
+    public static var standard: PaneRegistry { PaneRegistry([BrowsePane(), LabelsPane()]) }
 
     public mutating func register(_ pane: any Pane) {
         panes.append(pane)

@@ -14,6 +14,9 @@ final class ScanRunner: Sendable {
     private let inbox = Mutex<[Action]>([])
     private let cancelled = Mutex<Set<Int>>([])
     private let running = Mutex<Set<Int>>([])
+    /// The stats scan's latest counts: each report replaces the one before, so a
+    /// slow UI thread takes in only the newest.
+    private let latestStats = Mutex<Action?>(nil)
     /// Tests run scans synchronously for deterministic screens; such a scan
     /// stops at the records indexed so far instead of waiting for more.
     let inline: Bool
@@ -24,10 +27,17 @@ final class ScanRunner: Sendable {
 
     /// Actions produced since the last call.
     func drain() -> [Action] {
-        inbox.withLock { box in
+        var out = inbox.withLock { box in
             defer { box.removeAll() }
             return box
         }
+        if let s = latestStats.withLock({ slot in
+            defer { slot = nil }
+            return slot
+        }) {
+            out.append(s)
+        }
+        return out
     }
 
     var isBusy: Bool { running.withLock { !$0.isEmpty } }
@@ -61,6 +71,10 @@ final class ScanRunner: Sendable {
         case .locateMalformed(let i, let record):
             id = i
             job = { [self] in self.post(.located(id: i, index: self.locate(id: i, record, source: source))) }
+        case .startStatsScan(let i):
+            id = i
+            guard let stats = source as? StatsSource else { return }
+            job = { [self] in self.scanStats(id: i, stats, source: source) }
         case .cancelScan(let i):
             cancel(i)
             return
@@ -129,6 +143,16 @@ final class ScanRunner: Sendable {
             if scanned & 127 == 0, Self.now() - lastPost > 30_000_000 { flush(done: false) }
         }
         if !isCancelled(id) { flush(done: true) }
+    }
+
+    private func scanStats(id: Int, _ stats: any StatsSource, source: any RecordSource) {
+        let final = stats.scanStats(partial: { [self] acc, done, total in
+            guard !self.isCancelled(id) else { return }
+            self.latestStats.withLock { $0 = .statsUpdate(id: id, acc: acc, done: done, total: total, complete: false) }
+        }, isCancelled: { [self] in self.isCancelled(id) })
+        guard !isCancelled(id) else { return }
+        let total = source.recordCount
+        latestStats.withLock { $0 = .statsUpdate(id: id, acc: final, done: total, total: total, complete: true) }
     }
 
     private func scanMalformed(id: Int, source: any RecordSource) {

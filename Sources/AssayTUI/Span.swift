@@ -12,6 +12,8 @@ public enum SpanRole: Hashable, Sendable {
     case error
     case match
     case emphasis
+    /// Worth a look but not an error (a thin cross-tab cell).
+    case warning
 }
 
 /// A run of display-safe text with one role. Produced by `Sanitizer`, so it

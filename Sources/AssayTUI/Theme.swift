@@ -25,6 +25,9 @@ public struct Theme: Sendable, Hashable {
     public var cursor = Style(.default, on: .default, [.reverse])
     public var sectionTitle = Style(.yellow, on: .default, [.bold])
     public var progress = Style(.green, on: .white, [.bold])
+    public var warning = Style(.yellow, on: .default, [.bold])
+    /// The selected cell of a table with a cell cursor (Labels pane).
+    public var selectedCell = Style(.black, on: .yellow, [.bold])
 
     public init() {}
 
@@ -52,6 +55,8 @@ public struct Theme: Sendable, Hashable {
         t.promptLabel = Style(.default, on: .default, [.bold])
         t.sectionTitle = Style(.default, on: .default, [.bold, .underline])
         t.progress = Style(.default, on: .default, [.reverse, .bold])
+        t.warning = Style(.default, on: .default, [.underline])
+        t.selectedCell = Style(.default, on: .default, [.bold, .underline])
         return t
     }()
 
@@ -73,6 +78,7 @@ public struct Theme: Sendable, Hashable {
         case .error: base.layered(error)
         case .match: base.layered(match)
         case .emphasis: base.adding(.bold)
+        case .warning: base.layered(warning)
         }
     }
 }

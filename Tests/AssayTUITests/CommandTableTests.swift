@@ -49,29 +49,29 @@ import Testing
     }
 
     @Test func aNewPaneRegistersTheSameWay() {
-        struct LabelsPane: Pane {
-            var id: PaneID { PaneID("labels", title: "Labels") }
+        struct DemoPane: Pane {
+            var id: PaneID { PaneID("demo", title: "Demo") }
             var commands: [Command] {
-                [Command("labels.down", keys: [.char("j")], scope: .pane(id), help: "next label", hint: "move", action: .move(1))]
+                [Command("demo.down", keys: [.char("j")], scope: .pane(id), help: "next demo row", hint: "move", action: .move(1))]
             }
             func render(_ ctx: RenderContext, into buffer: inout ScreenBuffer, area: Rect) {
-                buffer.write("labels here", x: area.x, y: area.y, style: .plain)
+                buffer.write("demo here", x: area.x, y: area.y, style: .plain)
             }
         }
         var registry = PaneRegistry.standard
-        registry.register(LabelsPane())
+        registry.register(DemoPane())
         let t = registry.commandTable
-        #expect(t.command(for: .char("2"), in: [.global])?.name == "app.pane2")
-        #expect(t.command(for: .char("j"), in: [.pane(PaneID("labels", title: "Labels")), .global])?.name == "labels.down")
-        #expect(HelpView.lines(t, width: 100).map(\.plainText).contains("Labels"))
+        #expect(t.command(for: .char("3"), in: [.global])?.name == "app.pane3")
+        #expect(t.command(for: .char("j"), in: [.pane(PaneID("demo", title: "Demo")), .global])?.name == "demo.down")
+        #expect(HelpView.lines(t, width: 100).map(\.plainText).contains("Demo"))
         let backend = MemoryBackend(size: Size(width: 80, height: 24))
         let d = AppDriver(source: FakeSource(), backend: backend, registry: registry, runScansInline: true)
         d.start()
-        d.send("2")
-        #expect(d.state.activePane.rawValue == "labels")
+        d.send("3")
+        #expect(d.state.activePane.rawValue == "demo")
         let screen = d.draw()
-        #expect(screen.lines[0].contains("2 Labels"))
-        #expect(screen.lines[1].hasPrefix("labels here"))
+        #expect(screen.lines[0].contains("3 Demo"))
+        #expect(screen.lines[1].hasPrefix("demo here"))
         d.send("\t")
         #expect(d.state.activePane == .browse)
     }

@@ -1,0 +1,177 @@
+import AssayCore
+import Testing
+@testable import AssayTUI
+
+/// The Labels pane's behaviour on the tickets sample: drill-downs match their
+/// numbers exactly, keys change views and settings, partial counts show.
+@Suite struct LabelsPaneTests {
+    /// Every drill-down the pane offers, with where it came from.
+    static func allDrills(_ model: LabelsModel) -> [(String, Drill)] {
+        var out: [(String, Drill)] = []
+        for s in LabelsSection.allCases {
+            for row in model.content(s).rows {
+                for a in row.actions {
+                    if case .drill(let d)? = a { out.append(("\(s) \(row.key ?? "")", d)) }
+                }
+            }
+        }
+        for d in [model.emptyTexts, model.shortTexts, model.longTexts].compactMap({ $0 }) { out.append(("text shortcut", d)) }
+        return out
+    }
+
+    static func count(_ expression: String, in records: [Record], roles: Roles) throws -> Int {
+        let e = try FilterExpression(expression)
+        var n = 0
+        for r in records where e.matches(r, roles: roles) { n += 1 }
+        return n
+    }
+
+    @Test func everyDrillDownMatchesItsNumber() throws {
+        let source = StatsFake.tickets
+        let acc = source.acc
+        var settings = LabelsSettings()
+        var models = [LabelsModel(acc: acc, roles: source.roles, settings: settings)]
+        // Every cross-tab field, every field's value list, words and chars.
+        for f in models[0].crossFields {
+            settings.crossField = f
+            models.append(LabelsModel(acc: acc, roles: source.roles, settings: settings))
+        }
+        for f in acc.orderedFields {
+            settings.fieldDetail = f.path
+            models.append(LabelsModel(acc: acc, roles: source.roles, settings: settings))
+        }
+        let records = (0..<source.recordCount).compactMap { source.record(at: $0).record }
+        var seen = Set<String>()
+        for m in models {
+            for (where_, d) in Self.allDrills(m) where seen.insert(d.expression).inserted {
+                let n = try Self.count(d.expression, in: records, roles: source.roles)
+                #expect(n == d.count, "\(where_): \(d.expression) matches \(n), the pane says \(d.count)")
+            }
+        }
+        #expect(seen.count > 150)
+        #expect(seen.contains(#"label == "legal""#))
+        #expect(seen.contains(#"label == "legal" && split == "test""#))
+        #expect(seen.contains("missing(label)"))
+        #expect(seen.contains(#"meta.annotator == "ann-3""#))
+    }
+
+    @Test func labelBarsAndSummary() {
+        let d = makeLabelsDriver()
+        let text = d.draw().text
+        #expect(text.contains("shipping    715  23.8%"))
+        #expect(text.contains("legal        15   0.5%"))
+        #expect(text.contains("(missing)    30   1.0%"))
+        #expect(text.contains("imbalance 47.7×"))
+        #expect(text.contains("entropy 0.912"))
+        d.send("o")
+        #expect(d.state.labels.content.rows.map(\.key).prefix(3) == ["account", "billing", "feedback"])
+        #expect(d.state.labels.content.rows.last?.key == "(missing)")
+    }
+
+    @Test func drillDownOpensBrowseFilteredWithTheExpression() {
+        let d = makeLabelsDriver()
+        d.send("/leg\n")
+        #expect(d.state.labels.content.rows[d.state.labels.cursor].key == "legal")
+        d.send("\n")
+        #expect(d.state.activePane == .browse)
+        #expect(d.state.filter?.expression.text == #"label == "legal""#)
+        #expect(d.state.filter?.matches.count == 15)
+        #expect(d.state.message?.text == #"15 of 3,001 records match label == "legal""#)
+        #expect(d.state.history[.filter]?.last == #"label == "legal""#)
+        d.send("2")
+        #expect(d.state.activePane == .labels)
+        #expect(d.state.labels.content.rows[d.state.labels.cursor].key == "legal")
+        d.send("G\n")  // the (missing) bar
+        #expect(d.state.filter?.expression.text == "missing(label)")
+        #expect(d.state.filter?.matches.count == 30)
+    }
+
+    @Test func splitsFlagAbsentLabelsAndCellsDrillDown() {
+        let d = makeLabelsDriver()
+        d.send("s")
+        let text = d.draw().text
+        #expect(text.contains("absent in test"))
+        #expect(text.contains("measure: chi-square"))
+        d.send("/legal\n]]]\n")  // the test column
+        #expect(d.state.filter?.expression.text == #"label == "legal" && split == "test""#)
+        #expect(d.state.filter?.matches.count == 0)
+        d.send("2[\n")  // valid
+        #expect(d.state.filter?.expression.text == #"label == "legal" && split == "valid""#)
+        #expect(d.state.filter?.matches.count == 2)
+    }
+
+    @Test func crossTabFieldsAndThinThreshold() {
+        let d = makeLabelsDriver()
+        d.send("c")
+        #expect(d.state.labels.model.crossField == "split")
+        #expect(d.draw().text.contains("thin < 5% of expected"))
+        d.send("+")
+        #expect(d.state.labels.settings.thinFraction == 0.1)
+        #expect(d.draw().text.contains("thin < 10% of expected"))
+        d.send("--")
+        #expect(d.state.labels.settings.thinFraction == 0.02)
+        d.send("f")
+        #expect(d.state.labels.model.crossField == "source")
+        d.send("F")
+        #expect(d.state.labels.model.crossField == "split")
+        d.send("/meta\n")  // find is by row; the field is picked with f
+        d.send("ff")
+        let field = d.state.labels.model.crossField
+        #expect(field == "meta.annotator" || field == "lang")
+    }
+
+    @Test func fieldValuesOpenAndClose() {
+        let d = makeLabelsDriver()
+        d.send("i/annotator\n\n")
+        #expect(d.state.labels.settings.fieldDetail == "meta.annotator")
+        #expect(d.state.labels.content.rows.first?.key == "ann-1")
+        d.send("q")
+        #expect(!d.state.shouldQuit)
+        #expect(d.state.labels.settings.fieldDetail == nil)
+        #expect(d.state.labels.content.rows[d.state.labels.cursor].key == "meta.annotator")
+        d.send("\n\n")
+        #expect(d.state.filter?.expression.text == #"meta.annotator == "ann-1""#)
+        #expect(d.state.filter?.matches.count == 888)
+    }
+
+    @Test func textShortcuts() {
+        let d = makeLabelsDriver()
+        d.send("te")
+        #expect(d.state.filter?.expression.text == #"text ~ "^\s*$""#)
+        #expect(d.state.filter?.matches.count == 13)
+        d.send("2<")
+        #expect(d.state.filter?.expression.text == "len(text) < 5")
+        d.send("2>")
+        #expect(d.state.filter?.expression.text.hasPrefix("len(text) > ") == true)
+    }
+
+    @Test func malformedLinesComeFromTheStatsScan() {
+        let d = makeLabelsDriver()
+        #expect(d.state.malformed.fromStats)
+        #expect(d.state.malformed.isComplete)
+        #expect(d.state.malformed.entries.map(\.record.line) == [1500])
+    }
+
+    @Test func partialCountsShowWhileScanning() throws {
+        var state = AppState(source: StatsFake.tickets, size: Size(width: 80, height: 24), panes: PaneRegistry.standard.ids)
+        let effects = state.start(knownMalformed: nil, stats: true)
+        guard case .startStatsScan(let id)? = effects.first else {
+            Issue.record("no stats scan started: \(effects)")
+            return
+        }
+        #expect(effects.count == 1)  // no malformed-line scan of its own
+        state.activePane = .labels
+        let half = try firstHalfOfTickets()
+        state.apply(.statsUpdate(id: id + 1, acc: half, done: 1500, total: 3001, complete: false))  // not ours: ignored
+        #expect(state.labels.acc == nil)
+        state.apply(.statsUpdate(id: id, acc: half, done: 1500, total: 3001, complete: false))
+        #expect(!state.labels.isComplete)
+        #expect(state.labels.model.records == 1499)
+        #expect(!state.malformed.isComplete)
+        state.apply(.statsUpdate(id: id, acc: StatsFake.tickets.acc, done: 3001, total: 3001, complete: true))
+        #expect(state.labels.isComplete)
+        #expect(state.labels.model.records == 3000)
+        #expect(state.malformed.isComplete)
+        #expect(state.malformed.entries.count == 1)
+    }
+}
