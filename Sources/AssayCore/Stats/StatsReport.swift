@@ -250,8 +250,8 @@ public struct StatsReport: Sendable {
         } else if let f = dataset.files.first {
             files.lines = ["format: \(f.layout.summary)"]
         }
-        files.lines += dataset.skipped.map { "skipped \(t($0.path)): \($0.reason)" }
-        files.lines += dataset.notices.map { "notice: \(t($0))" }
+        files.trailer += dataset.skipped.map { "skipped \(t($0.path)): \($0.reason)" }
+        files.trailer += dataset.notices.map { "notice: \(t($0))" }
         out.append(files)
 
         let r = dataset.roles
@@ -404,7 +404,7 @@ public struct StatsReport: Sendable {
         var out = headline + "\n"
         for sec in sections where !(sec.lines.isEmpty && sec.table.isEmpty && sec.trailer.isEmpty) {
             if sec.title == "Files" && sec.table.isEmpty {
-                out += sec.lines.map { "  " + $0 + "\n" }.joined()
+                out += (sec.lines + sec.trailer).map { "  " + $0 + "\n" }.joined()
                 continue
             }
             out += "\n" + sec.title + "\n"
