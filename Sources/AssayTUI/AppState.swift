@@ -521,6 +521,7 @@ public struct AppState: Sendable {
     mutating func goToRecord(_ index: Int, closing: Bool) -> [Effect] {
         var effects: [Effect] = []
         if closing, case .malformedList = topOverlay { overlays.removeLast() }
+        activePane = .browse
         if filter != nil && filter?.row(of: index) == nil {
             if let f = filter, f.isRunning { effects.append(.cancelScan(id: f.id)) }
             filter = nil

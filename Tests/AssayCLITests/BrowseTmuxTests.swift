@@ -148,6 +148,14 @@ final class TmuxSession {
             usleep(50_000)
             screen = capture()
         }
+        // A capture can catch a frame half written (its first rows new, the rest old):
+        // wait until two captures agree, so checks on other rows see the whole frame.
+        for _ in 0..<20 {
+            usleep(20_000)
+            let again = capture()
+            if again == screen { break }
+            screen = again
+        }
         return screen
     }
 
