@@ -29,6 +29,12 @@ public enum BrowserApp {
         defer { backend.shutdown() }
         let theme: Theme = backend.hasColors ? .standard : .monochrome
         let driver = AppDriver(source: source, backend: backend, theme: theme, malformed: malformed)
-        return driver.run()
+        let status = driver.run()
+        if getenv("ASSAY_TIMING") != nil {
+            backend.shutdown()  // restore the terminal first; shutting down twice is harmless
+            let report = driver.timing.report
+            _ = report.withCString { write(2, $0, strlen($0)) }
+        }
+        return status
     }
 }

@@ -26,6 +26,8 @@ public final class AppDriver {
     var fullRedraw = true
     var dirty = true
     var exitCode: Int32 = 0
+    /// Time spent drawing frames and taking in stats-scan updates (for ASSAY_TIMING).
+    public private(set) var timing = DriverTiming()
 
     /// - Parameters:
     ///   - malformed: the engine's list of malformed lines, or nil to have the
@@ -122,7 +124,15 @@ public final class AppDriver {
     private func drainInbox() {
         var actions = scans.drain()
         while !actions.isEmpty {
-            for a in actions { perform(state.apply(a)) }
+            for a in actions {
+                if case .statsUpdate = a {
+                    let t0 = DispatchTimeShim.nanoseconds()
+                    perform(state.apply(a))
+                    timing.statsUpdates.add(DispatchTimeShim.nanoseconds() - t0)
+                } else {
+                    perform(state.apply(a))
+                }
+            }
             dirty = true
             actions = scans.inline ? scans.drain() : []
         }
@@ -150,9 +160,15 @@ public final class AppDriver {
     /// Renders the current state, presents the changes, and returns the frame.
     @discardableResult
     public func draw() -> ScreenBuffer {
+        let t0 = DispatchTimeShim.nanoseconds()
         let frame = render()
+        let t1 = DispatchTimeShim.nanoseconds()
         let full = fullRedraw || lastFrame?.size != frame.size
         backend.present(frame, changes: frame.changes(from: full ? nil : lastFrame), fullRedraw: full)
+        let t2 = DispatchTimeShim.nanoseconds()
+        timing.render.add(t1 - t0)
+        timing.present.add(t2 - t1)
+        if state.labels.scanID != nil && state.activePane == .labels { timing.renderWhileScanning.add(t1 - t0) }
         lastFrame = frame
         fullRedraw = false
         dirty = false
@@ -184,5 +200,47 @@ enum DispatchTimeShim {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    static func nanoseconds() -> Int {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return ts.tv_sec * 1_000_000_000 + ts.tv_nsec
+    }
+}
+
+/// Counts and durations of one kind of work on the UI thread.
+public struct TimingStat: Sendable {
+    public private(set) var count = 0
+    public private(set) var totalNanoseconds = 0
+    public private(set) var maxNanoseconds = 0
+
+    mutating func add(_ ns: Int) {
+        count += 1
+        totalNanoseconds += ns
+        maxNanoseconds = max(maxNanoseconds, ns)
+    }
+
+    /// `12 × mean 0.41 ms, max 1.20 ms`.
+    public var summary: String {
+        guard count > 0 else { return "none" }
+        func ms(_ ns: Int) -> String { LabelsModel.fixed(Double(ns) / 1e6, 2) + " ms" }
+        return "\(count) × mean \(ms(totalNanoseconds / count)), max \(ms(maxNanoseconds))"
+    }
+}
+
+/// What the UI thread spent its time on, printed after the session with ASSAY_TIMING set.
+public struct DriverTiming: Sendable {
+    public var render = TimingStat()
+    public var present = TimingStat()
+    /// Frames of the Labels pane drawn while the stats scan was running.
+    public var renderWhileScanning = TimingStat()
+    /// Taking in a stats update (rebuilding the Labels pane's model).
+    public var statsUpdates = TimingStat()
+
+    public var report: String {
+        "timing: frames render \(render.summary); present \(present.summary)\n"
+            + "timing: Labels frames while scanning: render \(renderWhileScanning.summary)\n"
+            + "timing: stats updates taken in (model rebuilt): \(statsUpdates.summary)\n"
     }
 }

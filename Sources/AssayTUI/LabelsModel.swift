@@ -383,7 +383,7 @@ public struct LabelsModel: Sendable {
         for col in tab.columns {
             c.columns.append(GridColumn(Sanitizer.plain(col), width: min(12, max(widest, 4)), right: true))
         }
-        c.columns.append(GridColumn("total", width: max(5, (tab.rowTotals.max() ?? 0).grouped.count), right: true))
+        c.columns.append(GridColumn("total", width: max(5, tab.rowTotals.reduce(0, +).grouped.count), right: true))
         // A value table counts only records that have the field; a role table counts all.
         let fromValues = acc.labelByValue[field] != nil && (acc.fields[field]?.present ?? 0) < acc.records
         for (li, label) in tab.labels.enumerated() {
