@@ -94,7 +94,7 @@ public enum StandardCommands {
         "        split != \"train\" || meta.url ~ \"forum\"",
         "        !missing(label) and lower(source) == \"web\"",
         "        operators: == != < <= > >= ~ (regex) !~ && || ! ( )",
-        "        functions: len(x) missing(x) has(x) lower(x) upper(x)",
+        "        functions: len(x) words(x) missing(x) has(x) lower(x) upper(x)",
         "        fields are dotted paths (meta.url, items[0].text);",
         "        text/label/split/source/id also name the inferred role.",
         "        An empty filter, or c, clears it. Esc stops a running scan.",

@@ -40,7 +40,7 @@ private let badExpressions: [(String, Int, String)] = [
     ("   ", 0, "empty expression"),
     ("label & x", 6, "expected '&&'"),
     ("label | x", 6, "expected '||'"),
-    (#"foo(label) == 1"#, 0, "unknown function 'foo' (known: len, missing, has, lower, upper)"),
+    (#"foo(label) == 1"#, 0, "unknown function 'foo' (known: len, words, missing, has, lower, upper)"),
     ("missing(\"x\")", 8, "missing() takes a field name"),
     ("len()", 4, "len() needs an argument"),
     (#"text ~ label"#, 7, "expected a quoted regular expression after '~', found 'label'"),
@@ -70,6 +70,15 @@ private let badExpressions: [(String, Int, String)] = [
         #expect(try matches("count > 9"))  // a string cell that reads as a number
         #expect(try matches("score > -1e3"))
         #expect(try matches("score < .8"))
+    }
+
+    @Test func lenCountsScalarsAndWordsCountsWords() throws {
+        let r = Record(index: 0, fileIndex: 0, line: 1,
+                       value: .object([.init("t", .string("e\u{301}té 👍🏽 two  words"))]))
+        // é written as e + combining accent is two scalars; 👍🏽 is two scalars.
+        #expect(try FilterExpression("len(t) == 18").matches(r, roles: Roles()))
+        #expect(try FilterExpression("words(t) == 4").matches(r, roles: Roles()))
+        #expect(try FilterExpression("words(missingfield) == 0").matches(r, roles: Roles()) == false)
     }
 
     @Test func lengthAndFunctions() throws {

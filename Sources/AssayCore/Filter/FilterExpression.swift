@@ -12,8 +12,9 @@ import Foundation
 ///   strings (`"spam"`, `'spam'`, escapes `\n \t \" \\ \u{1F600} \x1b`), numbers,
 ///   `true`, `false`, `null`, function calls and parentheses.
 ///
-/// Functions: `len(x)` (characters of a string, items of an array, members of an
-/// object), `missing(x)` (absent or null), `has(x)` (the opposite), `lower(x)`, `upper(x)`.
+/// Functions: `len(x)` (characters — Unicode scalars, as the stats count them — of a
+/// string, items of an array, members of an object), `words(x)` (whitespace-separated
+/// words), `missing(x)` (absent or null), `has(x)` (the opposite), `lower(x)`, `upper(x)`.
 ///
 /// Field names: a bare `text`, `label`, `split`, `source` or `id` that the record does
 /// not have refers to the field playing that role (see `Roles`); with several text
@@ -105,7 +106,7 @@ indirect enum FilterNode: Sendable {
 }
 
 enum FilterFunction: String, Sendable, CaseIterable {
-    case len, missing, has, lower, upper
+    case len, words, missing, has, lower, upper
 }
 
 /// A value while evaluating: a field's value, a literal, or a computed result.
@@ -223,13 +224,20 @@ extension FilterNode {
             case .len:
                 switch v {
                 case .missing, .null: return .missing
-                case .string(let s): return .number(Double(s.count), text: String(s.count))
+                // Characters as the stats count them: Unicode scalars (as Python's len()).
+                case .string(let s):
+                    let n = s.unicodeScalars.count
+                    return .number(Double(n), text: String(n))
                 case .container(.array(let items)): return .number(Double(items.count), text: String(items.count))
                 case .container(.object(let m)): return .number(Double(m.count), text: String(m.count))
                 case .bool, .number, .container:
                     let n = v.text?.count ?? 0
                     return .number(Double(n), text: String(n))
                 }
+            case .words:
+                guard let t = v.nonNullText else { return .missing }
+                let n = FastJSONLScanner.measure(t).words
+                return .number(Double(n), text: String(n))
             case .lower:
                 guard let t = v.nonNullText else { return v }
                 return .string(t.lowercased())
