@@ -268,4 +268,11 @@ import Testing
         #expect(d.indexProgress.isComplete)
         #expect(d.record(at: 39_999).record?.line == 40_000)
     }
+
+    @Test func brokenJSONDocumentSaysWhereItStopped() throws {
+        let p = dir.write("broken.json", "[\n{\"text\": \"a\"},\n{\"text\": \"b\"}\n{\"text\": \"c\"}\n]\n")
+        let (d, acc) = try scan([p])
+        #expect(acc.records == 2)
+        #expect(d.allNotices == ["\(p):4: expected ',' or ']' between records; the records after this point were not read"])
+    }
 }

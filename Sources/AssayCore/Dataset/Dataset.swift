@@ -136,6 +136,12 @@ public final class Dataset: RecordSource, @unchecked Sendable {
         }
     }
 
+    /// Notices, plus problems the index pass found (a JSON document whose structure breaks
+    /// off), known once indexing is complete.
+    public var allNotices: [String] {
+        notices + files.compactMap { f in f.documentShape.error.map { "\(f.path):\($0)" } }
+    }
+
     /// Block until every file is indexed.
     public func waitForIndex() { indexing.wait() }
 

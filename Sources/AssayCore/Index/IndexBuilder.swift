@@ -14,8 +14,7 @@ enum IndexBuilder {
     struct DocumentShape: Sendable {
         /// For an object of arrays: (first slot, key) for each key, in order.
         var splitRuns: [(start: Int, key: String)] = []
-        /// The document's top level was an array of scalars (not records).
-        var scalarElements = false
+        /// Where the document's structure broke, as `line: problem` (records after it are not read).
         var error: String?
     }
 
@@ -174,7 +173,7 @@ enum IndexBuilder {
                 i += 1
             }
         }
-        func elements(isRecordsArray: Bool) {
+        func elements() {
             // i is at '['
             i += 1
             skipSpace()
@@ -182,10 +181,6 @@ enum IndexBuilder {
             while i < end {
                 skipSpace()
                 guard i < end else { break }
-                let first = byte(i)
-                if isRecordsArray && first != UInt8(ascii: "{") && first != UInt8(ascii: "[") {
-                    shape.scalarElements = true
-                }
                 offsets.append(i)
                 lines.append(lineNo)
                 skipValue()
@@ -193,14 +188,14 @@ enum IndexBuilder {
                 guard i < end else { break }
                 if byte(i) == UInt8(ascii: ",") { i += 1; continue }
                 if byte(i) == UInt8(ascii: "]") { i += 1; return }
-                shape.error = "expected ',' or ']' between records"
+                shape.error = "\(lineNo): expected ',' or ']' between records; the records after this point were not read"
                 return
             }
         }
         skipSpace()
         guard i < end else { return shape }
         if byte(i) == UInt8(ascii: "[") {
-            elements(isRecordsArray: true)
+            elements()
         } else if byte(i) == UInt8(ascii: "{") {
             i += 1
             while i < end {
@@ -216,7 +211,7 @@ enum IndexBuilder {
                 guard i < end else { break }
                 if byte(i) == UInt8(ascii: "[") {
                     shape.splitRuns.append((offsets.count, key))
-                    elements(isRecordsArray: true)
+                    elements()
                 } else {
                     skipValue()
                 }

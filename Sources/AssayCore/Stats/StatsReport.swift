@@ -82,7 +82,7 @@ public struct StatsReport: Sendable {
         o.append(.init("skipped", .array(dataset.skipped.map {
             .object([.init("path", .string($0.path)), .init("reason", .string($0.reason))])
         })))
-        o.append(.init("notices", .array(dataset.notices.map(FieldValue.string))))
+        o.append(.init("notices", .array(dataset.allNotices.map(FieldValue.string))))
         o.append(.init("records", num(acc.records)))
         o.append(.init("malformed_count", num(acc.malformed.count)))
         o.append(.init("malformed", .array(acc.malformed.prefix(listLimit).map(issue))))
@@ -251,7 +251,7 @@ public struct StatsReport: Sendable {
             files.lines = ["format: \(f.layout.summary)"]
         }
         files.trailer += dataset.skipped.map { "skipped \(t($0.path)): \($0.reason)" }
-        files.trailer += dataset.notices.map { "notice: \(t($0))" }
+        files.trailer += dataset.allNotices.map { "notice: \(t($0))" }
         out.append(files)
 
         let r = dataset.roles
