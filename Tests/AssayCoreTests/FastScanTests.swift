@@ -28,6 +28,33 @@ import Testing
         try expectSame([repoRoot.appendingPathComponent("samples/tickets.jsonl").path])
     }
 
+    @Test(arguments: ["tickets.csv", "tickets.tsv"])
+    func delimitedSamples(name: String) throws {
+        try expectSame([repoRoot.appendingPathComponent("samples/\(name)").path])
+    }
+
+    @Test(arguments: ["banking77", "sms_spam_collection", "nusax_sentiment/toba_batak", "sentiment_labelled_sentences"])
+    func delimitedSharedData(name: String) throws {
+        try expectSame([sharedData.appendingPathComponent(name).path]) { $0.sourceFrom = .file }
+    }
+
+    @Test func delimitedEdgeCases() throws {
+        let text = "id,text,label,split\r\n"
+            + "1,\"quoted, with comma\",a,train\r\n"
+            + "2,\"multi\r\nline \"\"quote\"\"\",b,test\r\n"
+            + "3,5\" screen,,train\r\n"
+            + "4,short row\r\n"
+            + "5,too,many,fields,here,x\r\n"
+            + "6,\"tail\"after,c,\r\n"
+            + "7,trailing delimiter,a,train,\r\n"
+            + "8,\"never closed,b,test\r\n"
+        let p = dir.write("edge.csv", text)
+        try expectSame([p])
+        var bytes = Array("text\tlabel\nok\ta\n".utf8)
+        bytes += Array("bad ".utf8) + [0xC3, 0x28] + Array("\tb\n".utf8) + Array("\"unbalanced\ta\n".utf8)
+        try expectSame([dir.write("edge.tsv", bytes)])
+    }
+
     @Test func splitsFolderWithDerivedSplit() throws {
         try expectSame([repoRoot.appendingPathComponent("samples/splits").path]) { $0.sourceFrom = .dir }
     }

@@ -169,6 +169,12 @@ struct FastJSONLScanner {
         guard parseObject(node: 0, depth: 0, topLevel: true) else { return false }
         skipSpace()
         guard pos == end else { return false }
+        finishRecord(index: index, derivedSplit: derivedSplit, derivedSource: derivedSource)
+        return true
+    }
+
+    /// Add the derived split and source (unless the record has such fields) and commit.
+    private mutating func finishRecord(index: Int, derivedSplit: [UInt8]?, derivedSource: [UInt8]?) {
         if let d = derivedSplit, !sawSplitKey {
             let id = topLevelNode(Dataset.derivedSplitField)
             events.append(Event(node: id, kind: .string, inScratch: true, offset: scratch.count, length: d.count))
@@ -180,7 +186,99 @@ struct FastJSONLScanner {
             scratch += d
         }
         commit(record: index)
-        return true
+    }
+
+    // MARK: CSV and TSV
+
+    /// Trie nodes of the columns of the delimited file being scanned (`col1`... past the header).
+    private var columnNodes: [Int32] = []
+    private var columnNames: [String] = []
+
+    /// Scan one CSV/TSV record occupying `[from, to)`, exactly as `DelimitedParser.fields`
+    /// splits it. Returns nil (adding nothing) when the record is broken or not valid UTF-8;
+    /// otherwise the number of fields (the caller warns when it differs from the header's).
+    mutating func scanDelimitedRecord(from: Int, to: Int, index: Int, layout: FileLayout,
+                                      derivedSplit: [UInt8]?, derivedSource: [UInt8]?) -> Int? {
+        events.removeAll(keepingCapacity: true)
+        scratch.removeAll(keepingCapacity: true)
+        sawSplitKey = false
+        sawSourceKey = false
+        if columnNames != layout.columns {
+            columnNames = layout.columns
+            columnNodes = layout.columns.map { topLevelNode($0) }
+        }
+        var e = to
+        while e > from, byte(e - 1) == Bytes.newline || byte(e - 1) == Bytes.cr { e -= 1 }
+        let delimiter = layout.delimiter
+        let quoted = layout.quoting == .csv
+        var i = from
+        var field = 0
+        @inline(__always) func node(_ k: Int) -> Int32 {
+            if k < columnNodes.count { return columnNodes[k] }
+            return topLevelNode("col\(k + 1)")
+        }
+        @inline(__always) func valid(_ p: UnsafeRawPointer, _ n: Int) -> Bool {
+            var k = 0
+            while k + 8 <= n {
+                if p.loadUnaligned(fromByteOffset: k, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 {
+                    return UTF8Validation.firstInvalid(UnsafeRawBufferPointer(start: p, count: n)) == nil
+                }
+                k += 8
+            }
+            while k < n {
+                if p.load(fromByteOffset: k, as: UInt8.self) >= 0x80 {
+                    return UTF8Validation.firstInvalid(UnsafeRawBufferPointer(start: p, count: n)) == nil
+                }
+                k += 1
+            }
+            return true
+        }
+        func emit(_ k: Int, inScratch: Bool, offset: Int, length: Int) {
+            let id = node(k)
+            let r = nodeRole[Int(id)]
+            if r & Self.roleDerivedSplitKey != 0 { sawSplitKey = true }
+            if r & Self.roleDerivedSourceKey != 0 { sawSourceKey = true }
+            events.append(Event(node: id, kind: .string, inScratch: inScratch, offset: offset, length: length))
+        }
+        while true {
+            if quoted, i < e, byte(i) == Bytes.quote {
+                let off = scratch.count
+                var j = i + 1
+                var closed = false
+                while j < e {
+                    let q = memchr(base + j, Int32(Bytes.quote), e - j)
+                    let qi = q.map { base.distance(to: UnsafeRawPointer($0)) } ?? e
+                    scratch.append(contentsOf: UnsafeRawBufferPointer(start: base + j, count: qi - j))
+                    j = qi
+                    if j >= e { break }
+                    if j + 1 < e, byte(j + 1) == Bytes.quote { scratch.append(Bytes.quote); j += 2; continue }
+                    closed = true
+                    j += 1
+                    break
+                }
+                if !closed { return nil }
+                while j < e, byte(j) != delimiter { scratch.append(byte(j)); j += 1 }
+                let n = scratch.count - off
+                let ok = scratch.withUnsafeBytes { n == 0 || valid($0.baseAddress! + off, n) }
+                if !ok { return nil }
+                emit(field, inScratch: true, offset: off, length: n)
+                i = j
+            } else {
+                let d = memchr(base + i, Int32(delimiter), e - i)
+                let j = d.map { base.distance(to: UnsafeRawPointer($0)) } ?? e
+                var fe = j
+                if fe > i, byte(fe - 1) == Bytes.cr { fe -= 1 }
+                if !valid(base + i, fe - i) { return nil }
+                emit(field, inScratch: false, offset: i, length: fe - i)
+                i = j
+            }
+            field += 1
+            if i >= e { break }
+            i += 1
+            if i == e { emit(field, inScratch: false, offset: i, length: 0); field += 1; break }
+        }
+        finishRecord(index: index, derivedSplit: derivedSplit, derivedSource: derivedSource)
+        return field
     }
 
     /// Whether `[from, to)` is a valid JSON object, counting nothing.

@@ -53,7 +53,12 @@ public struct FieldStats: Sendable {
         present += o.present
         empty += o.empty
         for (k, c) in o.kinds { kinds[k, default: 0] += c }
-        for (v, c) in o.values {
+        // When the table would overflow, take the other side's values most frequent first
+        // (then by value), so what is kept does not depend on dictionary order.
+        let incoming: [(key: String, value: Int)] = values.count + o.values.count > Self.valueCap
+            ? o.values.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            : Array(o.values)
+        for (v, c) in incoming {
             if let mine = values[v] {
                 values[v] = mine + c
             } else if values.count < Self.valueCap {

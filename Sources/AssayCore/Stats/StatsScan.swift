@@ -41,8 +41,10 @@ public enum StatsScan {
             let chunk = plan[c]
             let file = dataset.files[chunk.file]
             let acc: StatsAccumulator
-            if fast && file.layout.format == .jsonl && file.layout.encoding == .utf8 && roles.text.count <= 64, let base = file.mapped.base {
-                acc = scanJSONL(dataset, file: file, base: base, global: chunk.global, local: chunk.local, roles: roles)
+            let format = file.layout.format
+            if fast && (format == .jsonl || format == .csv || format == .tsv) && file.layout.encoding == .utf8
+                && roles.text.count <= 64, let base = file.mapped.base {
+                acc = scanFast(dataset, file: file, base: base, global: chunk.global, local: chunk.local, roles: roles)
             } else {
                 acc = scanRecords(dataset, file: file, global: chunk.global, local: chunk.local, roles: roles)
             }
@@ -89,8 +91,8 @@ public enum StatsScan {
         return acc
     }
 
-    /// The fast path for JSON Lines in UTF-8.
-    static func scanJSONL(_ dataset: Dataset, file: DataFile, base: UnsafeRawPointer, global: Int,
+    /// The fast path for JSON Lines, CSV and TSV in UTF-8.
+    static func scanFast(_ dataset: Dataset, file: DataFile, base: UnsafeRawPointer, global: Int,
                           local: Range<Int>, roles: Roles) -> StatsAccumulator {
         let starts = file.index.starts(local, fileEnd: file.size)
         var scanner = FastJSONLScanner(roles: roles, base: base)
@@ -98,15 +100,33 @@ public enum StatsScan {
         var malformed: [MalformedRecord] = []
         let split = file.splitFromName.map { Array($0.utf8) }
         let source = file.sourceFromName.map { Array($0.utf8) }
+        var warnings: [MalformedRecord] = []
+        let delimited = file.layout.format != .jsonl
+        let columns = file.layout.columns.count
         var released = starts[0]
         for k in 0..<local.count {
             let a = starts[k]
             var b = starts[k + 1]
-            while b > a, Bytes.isSpace(base.load(fromByteOffset: b - 1, as: UInt8.self)) { b -= 1 }
-            if !scanner.scanRecord(from: a, to: b, index: global + k, derivedSplit: split, derivedSource: source) {
+            let ok: Bool
+            if delimited {
+                let fields = scanner.scanDelimitedRecord(from: a, to: b, index: global + k, layout: file.layout,
+                                                         derivedSplit: split, derivedSource: source)
+                ok = fields != nil
+                if let fields, fields != columns {
+                    warnings.append(MalformedRecord(
+                        file: file.path, line: file.line(of: local.lowerBound + k),
+                        reason: "\(fields) field\(fields == 1 ? "" : "s") where the header has \(columns)"))
+                }
+            } else {
+                while b > a, Bytes.isSpace(base.load(fromByteOffset: b - 1, as: UInt8.self)) { b -= 1 }
+                ok = scanner.scanRecord(from: a, to: b, index: global + k, derivedSplit: split, derivedSource: source)
+            }
+            if !ok {
                 // Rare: ask the full parser, which names the problem (or, if it disagrees, reads the record).
                 switch dataset.record(at: global + k) {
-                case .record(let r): side.add(r, roles: roles)
+                case .record(let r):
+                    side.add(r, roles: roles)
+                    if delimited, let w = dataset.warning(at: global + k) { warnings.append(w) }
                 case .malformed(let m, _): malformed.append(m)
                 }
             }
@@ -119,6 +139,7 @@ public enum StatsScan {
         var acc = scanner.accumulator()
         acc.merge(side)
         acc.malformed = malformed
+        acc.warnings = warnings
         return acc
     }
 }
