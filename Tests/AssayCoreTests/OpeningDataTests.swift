@@ -275,4 +275,15 @@ import Testing
         #expect(acc.records == 2)
         #expect(d.allNotices == ["\(p):4: expected ',' or ']' between records; the records after this point were not read"])
     }
+
+    @Test func leadingBlankLinesBeforeTheHeader() throws {
+        let p = dir.write("lead.csv", String(repeating: " \n", count: 40_000) + "text,label\nhello,a\n")
+        let (d, acc) = try scan([p])
+        #expect(d.files[0].layout.hasHeader)
+        #expect(acc.records == 1)
+        #expect(acc.labels == ["a": 1])
+        #expect(d.record(at: 0).record?.line == 40_002)
+        let blank = dir.write("blank.jsonl", String(repeating: " \n", count: 40_000))
+        #expect(throws: DatasetError.self) { try Dataset.open([blank]) }
+    }
 }

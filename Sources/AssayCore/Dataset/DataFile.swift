@@ -43,6 +43,13 @@ public final class DataFile: Sendable {
             lineRegex = nil
         }
         if (layout.format == .csv || layout.format == .tsv) && layout.hasHeader, let base = mapped.base {
+            // The header is the first line that is not blank.
+            let bytes = mapped.bytes
+            if let lead = bytes[start...].firstIndex(where: { !Bytes.isSpace($0) }) {
+                let lineStart = bytes[start..<lead].lastIndex(of: Bytes.newline).map { $0 + 1 } ?? start
+                startLine += Bytes.countNewlines(in: base, from: start, to: lineStart)
+                start = lineStart
+            }
             let (next, _) = DelimitedParser.recordEnd(base, from: start, to: mapped.size,
                                                       quoting: layout.quoting, delimiter: layout.delimiter)
             startLine += Bytes.countNewlines(in: base, from: start, to: next)

@@ -111,13 +111,13 @@ public enum FormatSniffer {
         if n >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
             throw .utf16
         }
-        let sampleEnd = min(n, bom + sampleSize)
-        let sample = UnsafeRawBufferPointer(rebasing: bytes[bom..<sampleEnd])
-        if let nul = sample.firstIndex(of: 0), nul < 8192 { throw .binary(offset: bom + nul) }
-        guard let firstNonSpace = sample.firstIndex(where: { !Bytes.isSpace($0) }) else {
-            if n - bom <= sampleSize { throw .empty }
-            throw .empty
-        }
+        // Sample from the first line that is not blank (a file may start with blank lines).
+        guard let lead = bytes[bom...].firstIndex(where: { !Bytes.isSpace($0) }) else { throw .empty }
+        let lineStart = bytes[bom..<lead].lastIndex(of: Bytes.newline).map { $0 + 1 } ?? bom
+        let sampleEnd = min(n, lineStart + sampleSize)
+        let sample = UnsafeRawBufferPointer(rebasing: bytes[lineStart..<sampleEnd])
+        if let nul = sample.firstIndex(of: 0), nul < 8192 { throw .binary(offset: lineStart + nul) }
+        let firstNonSpace = lead - lineStart
 
         var encoding = options.encoding ?? .utf8
         if options.encoding == nil {
