@@ -520,7 +520,7 @@ public struct LabelsModel: Sendable {
         for v in shown {
             c.rows.append(GridRow(cells: [.spans(valueSpans(v.value)), .text(v.count.grouped, .number), .text(pct(v.count, max(1, records))),
                                           .bar(Double(v.count) / Double(maxCount), .literal)],
-                                  actions: [FilterText.equals(f.path, v.value).map { .drill(Drill($0, count: v.count)) }], key: v.value))
+                                  actions: [FieldStats.isAbbreviated(v.value) ? nil : FilterText.equals(f.path, v.value).map { .drill(Drill($0, count: v.count)) }], key: v.value))
         }
         c.empty = f.arrayLengths.total > 0 || f.kinds[.object] != nil ? "containers have no values to list; see their element paths" : "no values"
         return c

@@ -117,4 +117,24 @@ import Testing
         let parts = d.malformedSlots(in: 0..<1499) + d.malformedSlots(in: 1499..<d.recordCount)
         #expect(parts.map(\.index) == slow)
     }
+
+    @Test func longValuesAreKeptAsPrefixAndHash() throws {
+        let long = String(repeating: "é word ", count: 200)   // 1,600 bytes
+        var lines: [String] = []
+        for i in 0..<3 { lines.append(#"{"text": "\#(long)", "label": "a", "n": \#(i)}"#) }
+        lines.append(#"{"text": "\#(long)!", "label": "b", "n": 9}"#)
+        let p = dir.write("long.jsonl", lines.joined(separator: "\n") + "\n")
+        try expectSame([p])
+        let (_, acc) = try scan([p])
+        let text = try #require(acc.fields["text"])
+        #expect(text.distinct.count == 2)
+        #expect(text.distinct.exact)
+        let top = try #require(text.top(1).first)
+        #expect(top.count == 3)
+        #expect(top.value.hasPrefix("é word é word"))
+        #expect(top.value.utf8.count < 520)
+        #expect(top.value.contains("… #"))
+        #expect(FieldStats.isAbbreviated(top.value))
+        #expect(!FieldStats.isAbbreviated("short text … #0123456789abcdef"))
+    }
 }

@@ -582,7 +582,12 @@ struct FastJSONLScanner {
                 default:
                     let h = StableHash.hash(p ?? base, e.length)
                     HyperLogLog.add(hash: h, to: sketches.registers(n))
-                    let v = counters[n].add(p, e.length, hash: h)
+                    let v: Int32
+                    if e.length > FieldStats.longValue, let long = FieldStats.tableKeyBytes(UnsafeRawBufferPointer(start: p, count: e.length)) {
+                        v = long.withUnsafeBytes { counters[n].add($0.baseAddress, $0.count, hash: StableHash.hash($0)) }
+                    } else {
+                        v = counters[n].add(p, e.length, hash: h)
+                    }
                     if trackCross && !crossDropped[n] {
                         if v < 0 || counters[n].count > StatsAccumulator.crossTabCap {
                             crossDropped[n] = true

@@ -16,6 +16,39 @@ public struct FieldStats: Sendable {
     var lastRecord = -1
 
     static let valueCap = 10_000
+    /// Values longer than this many bytes are kept in value tables as a prefix and a hash.
+    static let longValue = 512
+
+    /// How a value is kept in the value table: as it is, or, when longer than `longValue`
+    /// bytes, its first bytes (cut at a character boundary), `… #` and the hash of the whole
+    /// value, so 10,000 long documents cost kilobytes each at most, not megabytes, and equal
+    /// values still count together.
+    static func tableKey(_ s: String) -> String {
+        guard s.utf8.count > longValue else { return s }
+        var s = s
+        return s.withUTF8 { tableKeyBytes(UnsafeRawBufferPointer($0)).map { String(decoding: $0, as: UTF8.self) } ?? "" }
+    }
+
+    /// Whether a value-table key is the abbreviated form of a long value (so a filter
+    /// `field == key` would not find it).
+    public static func isAbbreviated(_ key: String) -> Bool {
+        let u = Array(key.utf8)
+        let marker = Array("… #".utf8)
+        // The prefix is at least longValue - 35 bytes (cut back to a character boundary).
+        guard u.count >= longValue - 35 + marker.count + 16 else { return false }
+        let hex = u.suffix(16)
+        guard hex.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else { return false }
+        return Array(u.dropLast(16).suffix(marker.count)) == marker
+    }
+
+    /// The long form of `tableKey` on bytes; nil when the value is short enough to keep.
+    static func tableKeyBytes(_ raw: UnsafeRawBufferPointer) -> [UInt8]? {
+        guard raw.count > longValue else { return nil }
+        var cut = longValue - 32
+        while cut > 0, raw[cut] & 0xC0 == 0x80 { cut -= 1 }
+        let hex = String(StableHash.hash(raw), radix: 16)
+        return Array(raw[0..<cut]) + Array("… #".utf8) + Array((String(repeating: "0", count: 16 - hex.count) + hex).utf8)
+    }
 
     init(path: String) {
         self.path = path
@@ -29,17 +62,18 @@ public struct FieldStats: Sendable {
             present += 1
             if value.isEmptyValue { empty += 1 }
         }
-        let key: String
+        let text: String
         switch value {
         case .array(let items):
             arrayLengths.add(items.count)
             return
         case .object:
             return
-        case .string(let s): key = s
-        default: key = value.displayText
+        case .string(let s): text = s
+        default: text = value.displayText
         }
-        sketch.add(hash: StableHash.hash(key))
+        sketch.add(hash: StableHash.hash(text))
+        let key = Self.tableKey(text)
         if let c = values[key] {
             values[key] = c + 1
         } else if values.count < Self.valueCap {
@@ -193,7 +227,7 @@ public struct StatsAccumulator: Sendable {
         let key: String
         switch value {
         case .null, .array, .object: return
-        case .string(let s): key = s
+        case .string(let s): key = FieldStats.tableKey(s)
         default: key = value.displayText
         }
         addCross(path, key, label, 1)
