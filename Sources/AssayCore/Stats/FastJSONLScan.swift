@@ -146,6 +146,8 @@ struct FastJSONLScanner {
     private var cross: [PairCounts] = [PairCounts()]
     private var crossDropped: [Bool] = [false]
     private var textByLabel: [Int32: (IntHistogram, IntHistogram)] = [:]
+    /// Scratch for the abbreviated table key of a long value.
+    private var longKey: [UInt8] = []
 
     // MARK: scanning
 
@@ -583,8 +585,12 @@ struct FastJSONLScanner {
                     let h = StableHash.hash(p ?? base, e.length)
                     HyperLogLog.add(hash: h, to: sketches.registers(n))
                     let v: Int32
-                    if e.length > FieldStats.longValue, let long = FieldStats.tableKeyBytes(UnsafeRawBufferPointer(start: p, count: e.length)) {
-                        v = long.withUnsafeBytes { counters[n].add($0.baseAddress, $0.count, hash: StableHash.hash($0)) }
+                    if e.length > FieldStats.longValue {
+                        longKey.removeAll(keepingCapacity: true)
+                        FieldStats.appendTableKey(UnsafeRawBufferPointer(start: p, count: e.length), hash: h, to: &longKey)
+                        // The key ends in the value's hash, so a hash of the hash identifies it.
+                        let kh = StableHash.mix(h ^ 0x6c6f_6e67_6b65_7921)
+                        v = longKey.withUnsafeBytes { counters[n].add($0.baseAddress, $0.count, hash: kh) }
                     } else {
                         v = counters[n].add(p, e.length, hash: h)
                     }

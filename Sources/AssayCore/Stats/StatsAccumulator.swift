@@ -17,7 +17,7 @@ public struct FieldStats: Sendable {
 
     static let valueCap = 10_000
     /// Values longer than this many bytes are kept in value tables as a prefix and a hash.
-    static let longValue = 512
+    static let longValue = 1024
 
     /// How a value is kept in the value table: as it is, or, when longer than `longValue`
     /// bytes, its first bytes (cut at a character boundary), `… #` and the hash of the whole
@@ -26,7 +26,12 @@ public struct FieldStats: Sendable {
     static func tableKey(_ s: String) -> String {
         guard s.utf8.count > longValue else { return s }
         var s = s
-        return s.withUTF8 { tableKeyBytes(UnsafeRawBufferPointer($0)).map { String(decoding: $0, as: UTF8.self) } ?? "" }
+        return s.withUTF8 { buf in
+            let raw = UnsafeRawBufferPointer(buf)
+            var out: [UInt8] = []
+            appendTableKey(raw, hash: StableHash.hash(raw), to: &out)
+            return String(decoding: out, as: UTF8.self)
+        }
     }
 
     /// Whether a value-table key is the abbreviated form of a long value (so a filter
@@ -41,13 +46,14 @@ public struct FieldStats: Sendable {
         return Array(u.dropLast(16).suffix(marker.count)) == marker
     }
 
-    /// The long form of `tableKey` on bytes; nil when the value is short enough to keep.
-    static func tableKeyBytes(_ raw: UnsafeRawBufferPointer) -> [UInt8]? {
-        guard raw.count > longValue else { return nil }
+    /// The long form of `tableKey` on bytes, given the value's `StableHash`.
+    static func appendTableKey(_ raw: UnsafeRawBufferPointer, hash: UInt64, to out: inout [UInt8]) {
         var cut = longValue - 32
         while cut > 0, raw[cut] & 0xC0 == 0x80 { cut -= 1 }
-        let hex = String(StableHash.hash(raw), radix: 16)
-        return Array(raw[0..<cut]) + Array("… #".utf8) + Array((String(repeating: "0", count: 16 - hex.count) + hex).utf8)
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[0..<cut]))
+        out.append(contentsOf: "… #".utf8)
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        for shift in stride(from: 60, through: 0, by: -4) { out.append(digits[Int((hash >> UInt64(shift)) & 0xF)]) }
     }
 
     init(path: String) {
