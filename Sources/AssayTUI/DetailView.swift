@@ -136,7 +136,15 @@ public enum DetailView {
         if case .string(let s) = v, s.isEmpty {
             return [head + [Span(" \"\"", .dim)]]
         }
-        let paragraphs = Sanitizer.lines(text, mode: .multiline).map { line in
+        // A 10 MB field would take seconds and gigabytes to wrap; show its start.
+        var shown = text
+        var cutNote: [Span]?
+        let total = text.unicodeScalars.count
+        if total > Self.maxCharacters {
+            shown = String(String.UnicodeScalarView(text.unicodeScalars.prefix(Self.maxCharacters)))
+            cutNote = [spaces(indent + 2), Span("… \(total - Self.maxCharacters) more characters not shown (\(total) in all)", .dim)]
+        }
+        let paragraphs = Sanitizer.lines(shown, mode: .multiline).map { line in
             line.map { $0.role == .normal ? Span($0.text, role) : $0 }
         }
         let headWidth = head.width
@@ -169,8 +177,12 @@ public enum DetailView {
                 out.append([spaces(contIndent)] + l)
             }
         }
+        if let cutNote { out.append(cutNote) }
         return out
     }
+
+    /// Characters of one field the detail view lays out (about a thousand screen lines).
+    static let maxCharacters = 100_000
 }
 
 extension FieldValue {
