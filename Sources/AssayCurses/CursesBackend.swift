@@ -21,7 +21,7 @@ final class CursesBackend: TerminalBackend {
             switch self {
             case .notATerminal:
                 "assay: the browser needs a terminal; standard input and output must be a TTY. "
-                    + "Use 'assay stats', 'assay sample' or another subcommand to write plain output."
+                    + "Use 'assay stats' (or 'assay stats --json') for plain output."
             case .badTerminal(let term):
                 "assay: can't drive this terminal (TERM=\(term.isEmpty ? "unset" : term)); "
                     + "set TERM to your terminal's type, e.g. TERM=xterm-256color"

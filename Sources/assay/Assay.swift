@@ -106,7 +106,9 @@ struct DatasetOptions: ParsableArguments {
         do {
             return try Dataset.open(paths, options: o)
         } catch {
-            Stderr.write("assay: \(TerminalText.escape(error.description))\n")
+            // Each line escaped on its own, so the message keeps its line breaks.
+            let lines = error.description.split(separator: "\n", omittingEmptySubsequences: false)
+            Stderr.write("assay: " + lines.map { TerminalText.escape(String($0)) }.joined(separator: "\n") + "\n")
             switch error {
             case .usage: throw ExitCode(2)
             case .nothingReadable: throw ExitCode(1)

@@ -58,7 +58,10 @@ import Testing
     @Test func exitCodes() throws {
         let missing = try runAssay(["stats", "no/such/file.jsonl"])
         #expect(missing.status == 1)
-        #expect(missing.stderr.contains("no/such/file.jsonl: no such file or directory"))
+        #expect(missing.stderr.contains("\n  no/such/file.jsonl: no such file or directory\n"))
+        let notATerminal = try runAssay(["samples/tickets.jsonl"])
+        #expect(notATerminal.status == 2)
+        #expect(notATerminal.stderr.contains("assay stats"))
         let usage = try runAssay(["stats"])
         #expect(usage.status == 2)
         #expect(usage.stderr.contains("give a data file or folder"))
