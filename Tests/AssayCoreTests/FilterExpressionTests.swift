@@ -72,6 +72,16 @@ private let badExpressions: [(String, Int, String)] = [
         #expect(try matches("score < .8"))
     }
 
+    @Test func stringsCompareAsWrittenNumbersByValue() throws {
+        let r = Record(index: 0, fileIndex: 0, line: 1,
+                       value: .object([.init("code", .string("01")), .init("n", .number("1.0"))]))
+        #expect(try !FilterExpression(#"code == "1""#).matches(r, roles: Roles()))
+        #expect(try FilterExpression(#"code == "01""#).matches(r, roles: Roles()))
+        #expect(try FilterExpression("code == 1").matches(r, roles: Roles()))
+        #expect(try FilterExpression("n == 1").matches(r, roles: Roles()))
+        #expect(try FilterExpression(#"code != "1""#).matches(r, roles: Roles()))
+    }
+
     @Test func lenCountsScalarsAndWordsCountsWords() throws {
         let r = Record(index: 0, fileIndex: 0, line: 1,
                        value: .object([.init("t", .string("e\u{301}té 👍🏽 two  words"))]))

@@ -278,6 +278,9 @@ extension FilterNode {
         case (.null, _), (_, .null): return false
         default: break
         }
+        // Two strings are equal only as written (`"1" != "1.0"`, so drill-downs on labels
+        // such as `01` are exact); with a number on either side, numbers compare by value.
+        if case .string(let x) = a, case .string(let y) = b { return x == y }
         if let x = a.numeric, let y = b.numeric { return x == y }
         return a.text == b.text
     }
