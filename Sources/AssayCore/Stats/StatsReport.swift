@@ -256,6 +256,7 @@ public struct StatsReport: Sendable {
 
         let r = dataset.roles
         var roles = Section(title: "Roles (how assay reads the fields; override with --text, --label, --split, --source, --id)")
+        roles.table = [["role", "field", "why"]]
         for (name, value) in [("text", r.text.isEmpty ? nil : r.text.joined(separator: ",")), ("label", r.label),
                               ("split", r.split), ("source", r.source), ("id", r.id)] {
             roles.table.append([name, value.map(t) ?? "-", value == nil ? "none found" : t(r.reasons[name] ?? "")])
