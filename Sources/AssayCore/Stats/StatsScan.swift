@@ -20,7 +20,7 @@ public enum StatsScan {
         let total = dataset.recordCount
         // Few chunks: each one's value tables are merged by string at the end. A scan that
         // reports partial results uses smaller ones so the first numbers come quickly.
-        let chunkSize = partial == nil ? max(4096, total / (workers * 3) + 1) : max(4096, min(100_000, total / (workers * 8) + 1))
+        let chunkSize = partial == nil ? max(4096, total / (workers * 3) + 1) : max(4096, min(250_000, total / (workers * 4) + 1))
         // Chunks never span files: (file, first global slot, local range).
         var chunks: [(file: Int, global: Int, local: Range<Int>)] = []
         var global = 0
