@@ -96,6 +96,7 @@ public enum StandardCommands {
         "        operators: == != < <= > >= ~ (regex) !~ && || ! ( )",
         "        functions: len(x) words(x) missing(x) has(x) lower(x) upper(x)",
         "        fields are dotted paths (meta.url, items[0].text);",
+        "        tags[] == \"x\" holds when any element of tags is \"x\";",
         "        text/label/split/source/id also name the inferred role.",
         "        An empty filter, or c, clears it. Esc stops a running scan.",
         "Jump    :N goes to record N (the # column).",

@@ -72,6 +72,22 @@ private let badExpressions: [(String, Int, String)] = [
         #expect(try matches("score < .8"))
     }
 
+    @Test func anyElementPaths() throws {
+        let r = Record(index: 0, fileIndex: 0, line: 1, value: try JSONParser.parse(
+            #"{"meta": {"tags": ["web", "escalated"]}, "items": [{"label": "a"}, {"label": "b", "n": 3}], "none": []}"#))
+        func m(_ e: String) throws -> Bool { try FilterExpression(e).matches(r, roles: Roles()) }
+        #expect(try m(#"meta.tags[] == "escalated""#))
+        #expect(try !m(#"meta.tags[] == "spam""#))
+        #expect(try m(#"meta.tags[] ~ "^esc""#))
+        #expect(try !m(#"meta.tags[] !~ "e""#))
+        #expect(try m(#"items[].label == "b" && items[].n > 2"#))
+        #expect(try m("len(meta.tags[]) == 2"))
+        #expect(try m("missing(none[])"))
+        #expect(try m("has(items[].n)"))
+        #expect(try !m("has(items[].zzz)"))
+        #expect(try m(#"meta.tags[0] == "web""#))
+    }
+
     @Test func stringsCompareAsWrittenNumbersByValue() throws {
         let r = Record(index: 0, fileIndex: 0, line: 1,
                        value: .object([.init("code", .string("01")), .init("n", .number("1.0"))]))

@@ -8,7 +8,9 @@ import Foundation
 /// - `a && b`, `a and b`
 /// - `!a`, `not a` (binds looser than a comparison: `!label == "x"` is `!(label == "x")`)
 /// - comparisons `== != < <= > >=`, regex match `~` and its negation `!~`
-/// - operands: field paths (`label`, `meta.url`, `items[0].text`, `` `odd name` ``),
+/// - operands: field paths (`label`, `meta.url`, `items[0].text`, `` `odd name` ``; `tags[]` and
+///   `items[].label` reach every element, and a comparison or match on them holds when it holds
+///   for any element),
 ///   strings (`"spam"`, `'spam'`, escapes `\n \t \" \\ \u{1F600} \x1b`), numbers,
 ///   `true`, `false`, `null`, function calls and parentheses.
 ///
@@ -171,8 +173,41 @@ struct FilterContext {
     let record: Record
     let roles: Roles
 
+    /// Every value a path with `[]` reaches (`tags[]`, `items[].label`); one value otherwise.
+    func lookupAll(_ path: String) -> [FilterValue] {
+        guard path.contains("[]") else { return [lookup(path)] }
+        return Self.elements(record.value, path[...]).map { FilterValue($0) }
+    }
+
+    static func elements(_ value: FieldValue, _ path: Substring) -> [FieldValue] {
+        guard let r = path.range(of: "[]") else {
+            let rest = path.hasPrefix(".") ? path.dropFirst() : path
+            if rest.isEmpty { return [value] }
+            return value.value(at: String(rest)).map { [$0] } ?? []
+        }
+        let head = path[..<r.lowerBound]
+        let tail = path[r.upperBound...]
+        let container = head.isEmpty ? value : value.value(at: String(head.hasPrefix(".") ? head.dropFirst() : head))
+        guard case .array(let items)? = container else { return [] }
+        return items.flatMap { elements($0, tail) }
+    }
+
     /// Resolves a field path, falling back to the role of that name.
     func lookup(_ path: String) -> FilterValue {
+        if path.contains("[]") {
+            // Standing alone, `x[]` is the list of elements (true when there is one).
+            let all = lookupAll(path).compactMap { v -> FieldValue? in
+                switch v {
+                case .missing: return nil
+                case .null: return .null
+                case .bool(let b): return .bool(b)
+                case .number(_, let t): return .number(t)
+                case .string(let s): return .string(s)
+                case .container(let c): return c
+                }
+            }
+            return all.isEmpty ? .missing : .container(.array(all))
+        }
         if let v = record.field(path) { return FilterValue(v) }
         switch path {
         case "text":
@@ -193,6 +228,12 @@ struct FilterContext {
 }
 
 extension FilterNode {
+    /// The values a comparison sees: every element for a `x[]` field, else the one value.
+    func operands(_ ctx: FilterContext) -> [FilterValue] {
+        if case .field(let path) = self, path.contains("[]") { return ctx.lookupAll(path) }
+        return [evaluate(ctx)]
+    }
+
     func evaluate(_ ctx: FilterContext) -> FilterValue {
         switch self {
         case .or(let a, let b):
@@ -206,10 +247,18 @@ extension FilterNode {
         case .literal(let v):
             return v
         case .match(let a, let regex, let negated):
+            if case .field(let path) = a, path.contains("[]") {
+                // Any element matches (for !~: no element matches).
+                let any = ctx.lookupAll(path).contains { $0.nonNullText.map { regex.matches($0) } ?? false }
+                return .bool(any != negated)
+            }
             guard let s = a.evaluate(ctx).nonNullText else { return .bool(negated) }
             return .bool(regex.matches(s) != negated)
         case .compare(let a, let op, let b):
-            return .bool(Self.compare(a.evaluate(ctx), op, b.evaluate(ctx)))
+            let left = a.operands(ctx), right = b.operands(ctx)
+            if left.count == 1 && right.count == 1 { return .bool(Self.compare(left[0], op, right[0])) }
+            // With `x[]` on a side, the comparison holds when it holds for any element.
+            return .bool(left.contains { l in right.contains { r in Self.compare(l, op, r) } })
         case .call(let fn, let arg):
             let v = arg.evaluate(ctx)
             switch fn {

@@ -110,14 +110,15 @@ struct FilterLexer {
                     name.append(d)
                     i += 1
                 } else if d == "[" {
-                    // An array index inside a path: items[0].text
+                    // An array index inside a path: items[0].text, or items[].text for any element
                     var j = i + 1
                     var digits = ""
                     while j < chars.count, chars[j].isASCII, chars[j].isNumber {
                         digits.append(chars[j])
                         j += 1
                     }
-                    guard !digits.isEmpty, j < chars.count, chars[j] == "]" else { break }
+                    // `[]` (no index) means "any element": tags[] == "x", items[].label == "y"
+                    guard j < chars.count, chars[j] == "]" else { break }
                     name += "[" + digits + "]"
                     i = j + 1
                 } else {
