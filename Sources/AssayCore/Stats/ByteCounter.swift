@@ -9,8 +9,8 @@ struct ByteCounter {
     /// Keeping the tag in the slot means a probe touches one cache line, not two.
     private var table: [UInt64]
     private var hashes: [UInt64] = []
-    private var starts: [Int32] = []
-    private var lengths: [Int32] = []
+    private var starts: [Int] = []
+    private var lengths: [Int] = []
     private(set) var counts: [Int] = []
     private var arena: [UInt8] = []
     let cap: Int
@@ -44,7 +44,7 @@ struct ByteCounter {
             if e == 0 { break }
             if e & 0xFFFF_FFFF_0000_0000 == tag {
                 let i = Int(e & 0xFFFF_FFFF) - 1
-                if Int(lengths[i]) == len, equal(i, p, len) {
+                if lengths[i] == len, equal(i, p, len) {
                     counts[i] += n
                     return Int32(i)
                 }
@@ -57,8 +57,8 @@ struct ByteCounter {
         }
         let i = counts.count
         hashes.append(hash)
-        starts.append(Int32(arena.count))
-        lengths.append(Int32(len))
+        starts.append(arena.count)
+        lengths.append(len)
         counts.append(n)
         if len > 0, let p { arena.append(contentsOf: UnsafeRawBufferPointer(start: p, count: len)) }
         table[slot] = tag | UInt64(i + 1)
@@ -70,7 +70,7 @@ struct ByteCounter {
     @inline(__always)
     private func equal(_ i: Int, _ p: UnsafeRawPointer?, _ len: Int) -> Bool {
         if len == 0 { return true }
-        return arena.withUnsafeBytes { a in memcmp(a.baseAddress! + Int(starts[i]), p!, len) == 0 }
+        return arena.withUnsafeBytes { a in memcmp(a.baseAddress! + starts[i], p!, len) == 0 }
     }
 
     private mutating func grow() {
@@ -86,7 +86,7 @@ struct ByteCounter {
 
     /// The key of entry `i` as text (UTF-8).
     func key(_ i: Int) -> String {
-        let s = Int(starts[i]), n = Int(lengths[i])
+        let s = starts[i], n = lengths[i]
         return arena.withUnsafeBytes { String(decoding: UnsafeRawBufferPointer(rebasing: $0[s..<(s + n)]), as: UTF8.self) }
     }
 
