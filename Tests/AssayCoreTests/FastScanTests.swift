@@ -137,4 +137,18 @@ import Testing
         #expect(FieldStats.isAbbreviated(top.value))
         #expect(!FieldStats.isAbbreviated("short text … #0123456789abcdef"))
     }
+
+    @Test func objectsUsedAsMapsAreCappedToAFixedNumberOfPaths() throws {
+        // Every record has its own key: 3,000 distinct paths.
+        var lines: [String] = []
+        for i in 0..<3000 { lines.append(#"{"text": "t\#(i)", "label": "a", "scores": {"user_\#(i)": \#(i)}}"#) }
+        let p = dir.write("maps.jsonl", lines.joined(separator: "\n") + "\n")
+        try expectSame([p])
+        let (_, acc) = try scan([p])
+        #expect(acc.fields.count == FieldStats.maxPaths + 1)
+        let other = try #require(acc.fields[FieldStats.overflowPath])
+        // text, label, scores and 1,997 user keys fill the 2,000 paths; the other 1,003 keys share one.
+        #expect(other.kinds[.number] == 1003)
+        #expect(other.present == 1003)
+    }
 }

@@ -214,6 +214,8 @@ import Testing
         #expect(SplitNames.split(forPath: "x/validation.jsonl") == "valid")
         #expect(SplitNames.split(forPath: "x/test/part-0.jsonl") == "test")
         #expect(SplitNames.split(forPath: "x/contest.jsonl") == nil)
+        #expect(SplitNames.split(forPath: "/tmp/assay-test-1/data.jsonl") == nil)
+        #expect(SplitNames.split(forPath: "data/validation/part-3.jsonl") == "valid")
         #expect(SplitNames.source(forPath: "s/amazon_cells_labelled.txt", from: .file) == "amazon")
         #expect(SplitNames.source(forPath: "nusax/javanese/train.csv", from: .dir) == "javanese")
     }

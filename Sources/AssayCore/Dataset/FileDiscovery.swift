@@ -98,7 +98,9 @@ public enum SplitNames {
         let url = URL(fileURLWithPath: path)
         let stem = url.deletingPathExtension().lastPathComponent.lowercased()
         if let s = split(inName: stem) { return s }
-        return split(inName: url.deletingLastPathComponent().lastPathComponent.lowercased())
+        // A folder gives the split only when its whole name is one (`data/test/part-0.jsonl`),
+        // not when it merely contains the word (`/tmp/assay-test-1/x.jsonl`).
+        return aliases[url.deletingLastPathComponent().lastPathComponent.lowercased()]
     }
 
     static func split(inName name: String) -> String? {

@@ -94,6 +94,7 @@ struct FastJSONLScanner {
                 k += 1
             }
         }
+        if nodePath.count > FieldStats.maxPaths { return overflowNode() }
         let key = String(decoding: UnsafeRawBufferPointer(start: p, count: n), as: UTF8.self)
         let path = pi == 0 ? key : nodePath[pi] + "." + key
         let id = addNode(path: path)
@@ -108,9 +109,17 @@ struct FastJSONLScanner {
     private mutating func element(of parent: Int32) -> Int32 {
         let pi = Int(parent)
         if nodeElement[pi] >= 0 { return nodeElement[pi] }
+        if nodePath.count > FieldStats.maxPaths { return overflowNode() }
         let id = addNode(path: nodePath[pi] + "[]")
         nodeElement[pi] = id
         return id
+    }
+
+    /// The node that counts every path past `FieldStats.maxPaths` (not a child of any node).
+    private var overflow: Int32 = -1
+    private mutating func overflowNode() -> Int32 {
+        if overflow < 0 { overflow = addNode(path: FieldStats.overflowPath) }
+        return overflow
     }
 
     private mutating func addNode(path: String) -> Int32 {

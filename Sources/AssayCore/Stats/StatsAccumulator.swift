@@ -16,6 +16,10 @@ public struct FieldStats: Sendable {
     var lastRecord = -1
 
     static let valueCap = 10_000
+    /// Most field paths counted one by one; further new paths (objects used as maps,
+    /// with a key per id) are counted together under `overflowPath`.
+    public static let maxPaths = 2_000
+    public static let overflowPath = "(other fields)"
     /// Values longer than this many bytes are kept in value tables as a prefix and a hash.
     static let longValue = 1024
 
@@ -227,7 +231,11 @@ public struct StatsAccumulator: Sendable {
     }
 
     private mutating func addField(_ path: String, _ value: FieldValue, record: Int, label: String?) {
-        if fields[path] == nil { fieldOrder.append(path) }
+        var path = path
+        if fields[path] == nil {
+            if fields.count >= FieldStats.maxPaths { path = FieldStats.overflowPath }
+            if fields[path] == nil { fieldOrder.append(path) }
+        }
         fields[path, default: FieldStats(path: path)].add(value, record: record)
         guard let label, !crossTabDropped.contains(path) else { return }
         let key: String
@@ -255,12 +263,18 @@ public struct StatsAccumulator: Sendable {
         malformed += o.malformed
         warnings += o.warnings
         for p in o.fieldOrder {
-            if var mine = fields[p] {
-                mine.merge(o.fields[p]!)
-                fields[p] = mine
+            var target = p
+            if fields[p] == nil && fields.count >= FieldStats.maxPaths { target = FieldStats.overflowPath }
+            if var mine = fields[target] {
+                var theirs = o.fields[p]!
+                theirs.path = target
+                mine.merge(theirs)
+                fields[target] = mine
             } else {
-                fields[p] = o.fields[p]
-                fieldOrder.append(p)
+                var theirs = o.fields[p]!
+                theirs.path = target
+                fields[target] = theirs
+                fieldOrder.append(target)
             }
         }
         for (k, v) in o.labels { labels[k, default: 0] += v }
