@@ -116,7 +116,8 @@ public indirect enum FieldValue: Sendable, Hashable {
         }
     }
 
-    var isContainer: Bool {
+    /// Arrays and objects.
+    public var isContainer: Bool {
         switch self {
         case .array, .object: true
         default: false

@@ -114,6 +114,22 @@ enum Bytes {
         return n
     }
 
+    /// `to`, moved back over trailing whitespace (not before `from`).
+    @inline(__always)
+    static func endTrimmingSpace(_ base: UnsafeRawPointer, from: Int, to: Int) -> Int {
+        var b = to
+        while b > from, isSpace(base.load(fromByteOffset: b - 1, as: UInt8.self)) { b -= 1 }
+        return b
+    }
+
+    /// Start of the line holding the first non-blank byte at or after `from`, and that
+    /// byte's offset; nil when the rest is blank.
+    static func firstNonBlankLine(_ bytes: UnsafeRawBufferPointer, from: Int) -> (lineStart: Int, lead: Int)? {
+        guard let lead = bytes[from...].firstIndex(where: { !isSpace($0) }) else { return nil }
+        let lineStart = bytes[from..<lead].lastIndex(of: newline).map { $0 + 1 } ?? from
+        return (lineStart, lead)
+    }
+
     @inline(__always)
     static func isSpace(_ b: UInt8) -> Bool {
         b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09

@@ -79,7 +79,7 @@ public enum DetailView {
         case .object(let members) where !members.isEmpty:
             return [head] + members.flatMap { field($0.key, $0.value, indent: indent + 2, width: width) }
         case .array(let items) where !items.isEmpty:
-            if !items.contains(where: \.isContainerValue) {
+            if !items.contains(where: \.isContainer) {
                 let inline = v.compactJSON
                 let sp = Sanitizer.spans(inline, maxWidth: width)
                 if head.width + 1 + sp.width <= width {
@@ -183,13 +183,4 @@ public enum DetailView {
 
     /// Characters of one field the detail view lays out (about a thousand screen lines).
     static let maxCharacters = 100_000
-}
-
-extension FieldValue {
-    var isContainerValue: Bool {
-        switch self {
-        case .array, .object: true
-        default: false
-        }
-    }
 }

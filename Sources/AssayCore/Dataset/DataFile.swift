@@ -44,9 +44,7 @@ public final class DataFile: Sendable {
         }
         if (layout.format == .csv || layout.format == .tsv) && layout.hasHeader, let base = mapped.base {
             // The header is the first line that is not blank.
-            let bytes = mapped.bytes
-            if let lead = bytes[start...].firstIndex(where: { !Bytes.isSpace($0) }) {
-                let lineStart = bytes[start..<lead].lastIndex(of: Bytes.newline).map { $0 + 1 } ?? start
+            if let (lineStart, _) = Bytes.firstNonBlankLine(mapped.bytes, from: start) {
                 startLine += Bytes.countNewlines(in: base, from: start, to: lineStart)
                 start = lineStart
             }

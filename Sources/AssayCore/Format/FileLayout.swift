@@ -112,8 +112,7 @@ public enum FormatSniffer {
             throw .utf16
         }
         // Sample from the first line that is not blank (a file may start with blank lines).
-        guard let lead = bytes[bom...].firstIndex(where: { !Bytes.isSpace($0) }) else { throw .empty }
-        let lineStart = bytes[bom..<lead].lastIndex(of: Bytes.newline).map { $0 + 1 } ?? bom
+        guard let (lineStart, lead) = Bytes.firstNonBlankLine(bytes, from: bom) else { throw .empty }
         let sampleEnd = min(n, lineStart + sampleSize)
         let sample = UnsafeRawBufferPointer(rebasing: bytes[lineStart..<sampleEnd])
         if let nul = sample.firstIndex(of: 0), nul < 8192 { throw .binary(offset: lineStart + nul) }

@@ -60,10 +60,17 @@ public struct StatsReport: Sendable {
 
     // MARK: JSON
 
+    private func num(_ n: Int) -> FieldValue { .number(String(n)) }
+    private func dbl(_ d: Double, _ places: Int = 4) -> FieldValue { .number(Self.format(d, places)) }
+
+    /// Length quantiles and mean, or null when nothing was measured.
+    private func lengths(_ h: IntHistogram) -> FieldValue {
+        guard h.total > 0 else { return .null }
+        return .object(Self.quantiles.map { .init($0.0, num(h.quantile($0.1) ?? 0)) } + [.init("mean", dbl(h.mean, 1))])
+    }
+
     public var json: FieldValue {
         var o: [FieldValue.Member] = []
-        func num(_ n: Int) -> FieldValue { .number(String(n)) }
-        func dbl(_ d: Double, _ places: Int = 4) -> FieldValue { .number(Self.format(d, places)) }
         func counts(_ d: [String: Int]) -> FieldValue {
             .object(d.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { .init($0.key, num($0.value)) })
         }
@@ -110,10 +117,6 @@ public struct StatsReport: Sendable {
         o.append(.init("label_by_split", .object(acc.labelBySplit.keys.sorted().map { .init($0, counts(acc.labelBySplit[$0]!)) })))
         o.append(.init("sources", counts(acc.sources)))
         o.append(.init("label_by_source", .object(acc.labelBySource.keys.sorted().map { .init($0, counts(acc.labelBySource[$0]!)) })))
-        func lengths(_ h: IntHistogram) -> FieldValue {
-            guard h.total > 0 else { return .null }
-            return .object(Self.quantiles.map { .init($0.0, num(h.quantile($0.1) ?? 0)) } + [.init("mean", dbl(h.mean, 1))])
-        }
         o.append(.init("text", .object([
             .init("chars", lengths(acc.textChars)), .init("words", lengths(acc.textWords)),
             .init("empty", num(acc.emptyTexts)), .init("missing", num(acc.missingTexts)),
@@ -145,8 +148,6 @@ public struct StatsReport: Sendable {
 
     /// `split_comparison`, `coverage`, `text_by_label` and `field_flags`.
     var coverageJSON: [FieldValue.Member] {
-        func num(_ n: Int) -> FieldValue { .number(String(n)) }
-        func dbl(_ d: Double, _ places: Int = 4) -> FieldValue { .number(Self.format(d, places)) }
         var o: [FieldValue.Member] = []
         let cov = coverage
         if let sc = cov.splitComparison {
@@ -187,10 +188,6 @@ public struct StatsReport: Sendable {
                 ])
             })),
         ])))
-        func lengths(_ h: IntHistogram) -> FieldValue {
-            guard h.total > 0 else { return .null }
-            return .object(Self.quantiles.map { .init($0.0, num(h.quantile($0.1) ?? 0)) } + [.init("mean", dbl(h.mean, 1))])
-        }
         o.append(.init("text_by_label", .object(acc.textCharsByLabel.keys.sorted().map { l in
             .init(l, .object([.init("chars", lengths(acc.textCharsByLabel[l]!)),
                               .init("words", lengths(acc.textWordsByLabel[l] ?? IntHistogram()))]))

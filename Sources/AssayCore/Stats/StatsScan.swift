@@ -106,7 +106,7 @@ public enum StatsScan {
         var released = starts[0]
         for k in 0..<local.count {
             let a = starts[k]
-            var b = starts[k + 1]
+            let b = starts[k + 1]
             let ok: Bool
             if delimited {
                 let fields = scanner.scanDelimitedRecord(from: a, to: b, index: global + k, layout: file.layout,
@@ -118,8 +118,8 @@ public enum StatsScan {
                         reason: "\(fields) field\(fields == 1 ? "" : "s") where the header has \(columns)"))
                 }
             } else {
-                while b > a, Bytes.isSpace(base.load(fromByteOffset: b - 1, as: UInt8.self)) { b -= 1 }
-                ok = scanner.scanRecord(from: a, to: b, index: global + k, derivedSplit: split, derivedSource: source)
+                ok = scanner.scanRecord(from: a, to: Bytes.endTrimmingSpace(base, from: a, to: b), index: global + k,
+                                        derivedSplit: split, derivedSource: source)
             }
             if !ok {
                 // Rare: ask the full parser, which names the problem (or, if it disagrees, reads the record).
@@ -174,8 +174,7 @@ extension Dataset {
                 let starts = file.index.starts(local..<(local + n), fileEnd: file.size)
                 var scanner = FastJSONLScanner(roles: Roles(), base: base)
                 for j in 0..<n {
-                    var b = starts[j + 1]
-                    while b > starts[j], Bytes.isSpace(base.load(fromByteOffset: b - 1, as: UInt8.self)) { b -= 1 }
+                    let b = Bytes.endTrimmingSpace(base, from: starts[j], to: starts[j + 1])
                     if !scanner.isValidRecord(from: starts[j], to: b),
                        case .malformed(let m, _) = record(at: i + j) {
                         out.append((i + j, m))
