@@ -138,6 +138,43 @@ import Testing
         #expect(!FieldStats.isAbbreviated("short text … #0123456789abcdef"))
     }
 
+    @Test func fullValueTablesKeepOnlyRepeatedValues() throws {
+        // 10 ids three times each, then 25,000 ids once: more than the table holds.
+        var lines: [String] = []
+        for k in 0..<3 { for i in 0..<10 { lines.append(#"{"id": "dup-\#(i)", "label": "l\#(k)"}"#) } }
+        for i in 0..<25_000 { lines.append(#"{"id": "u-\#(i)", "label": "l\#(i % 3)"}"#) }
+        let p = dir.write("ids.jsonl", lines.joined(separator: "\n") + "\n")
+        try expectSame([p])
+        for fast in [true, false] {
+            let d = try Dataset.open([p])
+            let acc = StatsScan.run(d, fast: fast)
+            let id = try #require(acc.fields["id"])
+            #expect(id.valuesTruncated)
+            #expect(id.values == Dictionary(uniqueKeysWithValues: (0..<10).map { ("dup-\($0)", 3) }))
+            #expect(!id.distinct.exact)
+            #expect(abs(id.distinct.count - 25_010) < 750)
+            // A field with few values keeps them all.
+            #expect(acc.fields["label"]?.values == ["l0": 8_344, "l1": 8_343, "l2": 8_343])
+        }
+    }
+
+    @Test func arrayElementsCountOncePerRecordInCrossTabs() throws {
+        let lines = [
+            #"{"text": "a", "label": "x", "tags": ["urgent", "urgent", "billing"]}"#,
+            #"{"text": "b", "label": "x", "tags": ["urgent"]}"#,
+            #"{"text": "c", "label": "y", "tags": ["billing", "billing"]}"#,
+            #"{"text": "d", "label": "y", "tags": []}"#,
+        ]
+        let p = dir.write("tags.jsonl", lines.joined(separator: "\n") + "\n")
+        try expectSame([p])
+        for fast in [true, false] {
+            let acc = StatsScan.run(try Dataset.open([p]), fast: fast)
+            // Records per (tag, label), not elements; the value table still counts elements.
+            #expect(acc.labelByValue["tags[]"] == ["urgent": ["x": 2], "billing": ["x": 1, "y": 1]])
+            #expect(acc.fields["tags[]"]?.values == ["urgent": 3, "billing": 3])
+        }
+    }
+
     @Test func objectsUsedAsMapsAreCappedToAFixedNumberOfPaths() throws {
         // Every record has its own key: 3,000 distinct paths.
         var lines: [String] = []

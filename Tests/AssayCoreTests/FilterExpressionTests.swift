@@ -40,7 +40,7 @@ private let badExpressions: [(String, Int, String)] = [
     ("   ", 0, "empty expression"),
     ("label & x", 6, "expected '&&'"),
     ("label | x", 6, "expected '||'"),
-    (#"foo(label) == 1"#, 0, "unknown function 'foo' (known: len, words, missing, has, lower, upper)"),
+    (#"foo(label) == 1"#, 0, "unknown function 'foo' (known: len, words, missing, has, lower, upper, hash)"),
     ("missing(\"x\")", 8, "missing() takes a field name"),
     ("len()", 4, "len() needs an argument"),
     (#"text ~ label"#, 7, "expected a quoted regular expression after '~', found 'label'"),
@@ -105,6 +105,20 @@ private let badExpressions: [(String, Int, String)] = [
         #expect(try FilterExpression("len(t) == 18").matches(r, roles: Roles()))
         #expect(try FilterExpression("words(t) == 4").matches(r, roles: Roles()))
         #expect(try FilterExpression("words(missingfield) == 0").matches(r, roles: Roles()) == false)
+    }
+
+    @Test func hashNamesTheValueALongTableKeyAbbreviates() throws {
+        let long = String(repeating: "é long text ", count: 120)   // 1,560 bytes
+        let r = Record(index: 0, fileIndex: 0, line: 1, value: .object([.init("t", .string(long)), .init("n", .number("7"))]))
+        let key = FieldStats.tableKey(long)
+        let h = try #require(FieldStats.abbreviatedHash(key))
+        #expect(h.utf8.count == 16)
+        #expect(try FilterExpression("hash(t) == \"\(h)\"").matches(r, roles: Roles()))
+        #expect(try FilterExpression("hash(t) == \"0000000000000000\"").matches(r, roles: Roles()) == false)
+        // Scalars hash as written; a missing field has no hash.
+        #expect(try FilterExpression("hash(n) == \"\(StableHash.hex(StableHash.hash("7")))\"").matches(r, roles: Roles()))
+        #expect(try FilterExpression("hash(nothing) == \"\(h)\"").matches(r, roles: Roles()) == false)
+        #expect(FieldStats.abbreviatedHash("short") == nil)
     }
 
     @Test func lengthAndFunctions() throws {

@@ -108,7 +108,7 @@ indirect enum FilterNode: Sendable {
 }
 
 enum FilterFunction: String, Sendable, CaseIterable {
-    case len, words, missing, has, lower, upper
+    case len, words, missing, has, lower, upper, hash
 }
 
 /// A value while evaluating: a field's value, a literal, or a computed result.
@@ -287,6 +287,10 @@ extension FilterNode {
                 guard let t = v.nonNullText else { return .missing }
                 let n = FastJSONLScanner.measure(t).words
                 return .number(Double(n), text: String(n))
+            case .hash:
+                // The hash a value table keeps after the prefix of a long value (`… #hex`).
+                guard let t = v.nonNullText else { return .missing }
+                return .string(StableHash.hex(StableHash.hash(t)))
             case .lower:
                 guard let t = v.nonNullText else { return v }
                 return .string(t.lowercased())

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Builds a file's `RecordIndex` in one pass over its bytes.
 ///
@@ -233,14 +234,17 @@ enum IndexBuilder {
     }
 }
 
-/// Fixed slots that concurrent workers fill, each worker its own index.
-final class Slots<T>: @unchecked Sendable {
-    private var items: [T]
+/// Fixed slots that concurrent workers fill, each worker its own index, while another
+/// thread may read the slots already filled (the stats merger). Every access takes the
+/// lock, so no reader can make a writer copy the array; slots hold whole results (a
+/// chunk's counts, a segment's offsets), so it is taken a few times per chunk.
+final class Slots<T: Sendable>: Sendable {
+    private let items: Mutex<[T]>
     init(count: Int, initial: T) {
-        items = [T](repeating: initial, count: count)
+        items = Mutex([T](repeating: initial, count: count))
     }
     subscript(i: Int) -> T {
-        get { items[i] }
-        set { items.withUnsafeMutableBufferPointer { $0[i] = newValue } }
+        get { items.withLock { $0[i] } }
+        set { items.withLock { $0[i] = newValue } }
     }
 }

@@ -285,7 +285,12 @@ public enum UTF8Validation {
         let n = raw.count
         guard let base = raw.baseAddress else { return nil }
         while i < n {
-            // Skip ASCII eight bytes at a time.
+            // Skip ASCII sixteen, then eight bytes at a time.
+            while i + 16 <= n {
+                let x = base.loadUnaligned(fromByteOffset: i, as: SIMD2<UInt64>.self)
+                if (x[0] | x[1]) & 0x8080_8080_8080_8080 != 0 { break }
+                i += 16
+            }
             while i + 8 <= n, base.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
             if i >= n { break }
             let b = raw[i]

@@ -4,97 +4,155 @@ import Glibc
 
 /// Counts of byte strings in an open-addressing table; keys live in one arena, so a
 /// lookup allocates nothing. Stops adding new keys at `cap` (existing keys keep counting).
-struct ByteCounter {
+///
+/// A class over manually managed memory: the stats scan calls `add` for every value of
+/// every record, and Swift arrays would cost a uniqueness and a bounds check per access.
+/// Keys of up to 16 bytes are compared as two machine words (no `memcmp` call).
+final class ByteCounter {
+    /// One per key: its hash, a 16-byte fingerprint of its bytes, where it sits in the arena.
+    private struct Entry {
+        var hash: UInt64
+        var k0: UInt64
+        var k1: UInt64
+        var start: Int
+        var length: Int
+        var count: Int
+    }
+
     /// Upper 32 bits: the key's hash tag; lower 32 bits: entry index + 1; 0 = empty.
     /// Keeping the tag in the slot means a probe touches one cache line, not two.
-    private var table: [UInt64]
-    private var hashes: [UInt64] = []
-    private var starts: [Int] = []
-    private var lengths: [Int] = []
-    private(set) var counts: [Int] = []
-    private var arena: [UInt8] = []
+    private var table: UnsafeMutablePointer<UInt64>
+    private var mask: Int
+    private var entries: UnsafeMutablePointer<Entry>
+    private var entryCapacity: Int
+    private(set) var count = 0
+    private var arena: UnsafeMutablePointer<UInt8>
+    private var arenaCount = 0
+    private var arenaCapacity: Int
     let cap: Int
     private(set) var truncated = false
     /// One bit per hash bucket of the keys held (64 Ki bits): once the table is full,
     /// most new values are turned away here without touching the table (a cache miss).
-    private var filter = [UInt64](repeating: 0, count: 1024)
+    private let filter: UnsafeMutablePointer<UInt64>
 
     init(cap: Int) {
         self.cap = cap
-        table = [UInt64](repeating: 0, count: 16)
+        mask = 15
+        table = .allocate(capacity: 16)
+        table.initialize(repeating: 0, count: 16)
+        entryCapacity = 8
+        entries = .allocate(capacity: entryCapacity)
+        arenaCapacity = 256
+        arena = .allocate(capacity: arenaCapacity)
+        filter = .allocate(capacity: 1024)
+        filter.initialize(repeating: 0, count: 1024)
     }
 
-    var count: Int { counts.count }
+    deinit {
+        table.deallocate()
+        entries.deallocate()
+        arena.deallocate()
+        filter.deallocate()
+    }
+
+    /// The count of entry `i`.
+    func count(at i: Int) -> Int { entries[i].count }
+
+    /// The hash entry `i` was added with.
+    func hash(at i: Int) -> UInt64 { entries[i].hash }
 
     /// Add `n` to the key's count. Returns the entry index, or -1 when the table is full
     /// and the key is new.
     @inline(__always)
-    mutating func add(_ p: UnsafeRawPointer?, _ len: Int, hash: UInt64, n: Int = 1) -> Int32 {
+    func add(_ p: UnsafeRawPointer?, _ len: Int, hash: UInt64, n: Int = 1) -> Int32 {
         let bucket = Int(truncatingIfNeeded: hash >> 40) & 0xFFFF
         let bit: UInt64 = 1 << UInt64(bucket & 63)
-        if counts.count >= cap, filter[bucket >> 6] & bit == 0 {
+        if count >= cap, filter[bucket >> 6] & bit == 0 {
             truncated = true
             return -1
         }
-        let mask = table.count - 1
+        let (k0, k1) = StableHash.fingerprint(p, len)
         var slot = Int(truncatingIfNeeded: hash) & mask
         let tag = hash & 0xFFFF_FFFF_0000_0000
         while true {
             let e = table[slot]
             if e == 0 { break }
             if e & 0xFFFF_FFFF_0000_0000 == tag {
-                let i = Int(e & 0xFFFF_FFFF) - 1
-                if lengths[i] == len, equal(i, p, len) {
-                    counts[i] += n
-                    return Int32(i)
+                let i = Int(truncatingIfNeeded: e & 0xFFFF_FFFF) - 1
+                let en = entries + i
+                if en.pointee.length == len, en.pointee.k0 == k0, en.pointee.k1 == k1,
+                   len <= 16 || memcmp(arena + en.pointee.start, p!, len) == 0 {
+                    en.pointee.count += n
+                    return Int32(truncatingIfNeeded: i)
                 }
             }
             slot = (slot + 1) & mask
         }
-        guard counts.count < cap else {
+        guard count < cap else {
             truncated = true
             return -1
         }
-        let i = counts.count
-        hashes.append(hash)
-        starts.append(arena.count)
-        lengths.append(len)
-        counts.append(n)
-        if len > 0, let p { arena.append(contentsOf: UnsafeRawBufferPointer(start: p, count: len)) }
-        table[slot] = tag | UInt64(i + 1)
-        filter[bucket >> 6] |= bit
-        if counts.count * 2 > table.count { grow() }
-        return Int32(i)
+        return insert(p, len, hash: hash, k0: k0, k1: k1, n: n, slot: slot, filterWord: bucket >> 6, bit: bit)
     }
 
-    @inline(__always)
-    private func equal(_ i: Int, _ p: UnsafeRawPointer?, _ len: Int) -> Bool {
-        if len == 0 { return true }
-        return arena.withUnsafeBytes { a in memcmp(a.baseAddress! + starts[i], p!, len) == 0 }
-    }
-
-    private mutating func grow() {
-        var t = [UInt64](repeating: 0, count: table.count * 2)
-        let mask = t.count - 1
-        for i in 0..<counts.count {
-            var slot = Int(truncatingIfNeeded: hashes[i]) & mask
-            while t[slot] != 0 { slot = (slot + 1) & mask }
-            t[slot] = (hashes[i] & 0xFFFF_FFFF_0000_0000) | UInt64(i + 1)
+    private func insert(_ p: UnsafeRawPointer?, _ len: Int, hash: UInt64, k0: UInt64, k1: UInt64, n: Int,
+                        slot: Int, filterWord: Int, bit: UInt64) -> Int32 {
+        let i = count
+        if i == entryCapacity {
+            entryCapacity *= 2
+            entries = entries.grown(moving: count, to: entryCapacity)
         }
+        if arenaCount + len > arenaCapacity {
+            while arenaCount + len > arenaCapacity { arenaCapacity *= 2 }
+            arena = arena.grown(moving: arenaCount, to: arenaCapacity)
+        }
+        if len > 0, let p { (arena + arenaCount).initialize(from: p.assumingMemoryBound(to: UInt8.self), count: len) }
+        (entries + i).initialize(to: Entry(hash: hash, k0: k0, k1: k1, start: arenaCount, length: len, count: n))
+        arenaCount += len
+        count += 1
+        table[slot] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(i + 1)
+        filter[filterWord] |= bit
+        if count * 2 > mask + 1 { grow() }
+        return Int32(truncatingIfNeeded: i)
+    }
+
+    private func grow() {
+        let size = (mask + 1) * 2
+        let t = UnsafeMutablePointer<UInt64>.allocate(capacity: size)
+        t.initialize(repeating: 0, count: size)
+        let m = size - 1
+        for i in 0..<count {
+            let h = entries[i].hash
+            var slot = Int(truncatingIfNeeded: h) & m
+            while t[slot] != 0 { slot = (slot + 1) & m }
+            t[slot] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(i + 1)
+        }
+        table.deallocate()
         table = t
+        mask = m
     }
 
     /// The key of entry `i` as text (UTF-8).
     func key(_ i: Int) -> String {
-        let s = starts[i], n = lengths[i]
-        return arena.withUnsafeBytes { String(decoding: UnsafeRawBufferPointer(rebasing: $0[s..<(s + n)]), as: UTF8.self) }
+        String(decoding: UnsafeBufferPointer(start: arena + entries[i].start, count: entries[i].length), as: UTF8.self)
     }
 
-    /// All entries as a dictionary.
-    func dictionary() -> [String: Int] {
+    /// The entries counted at least `minCount` times, as a dictionary.
+    func dictionary(minCount: Int = 1) -> [String: Int] {
         var d: [String: Int] = [:]
-        d.reserveCapacity(counts.count)
-        for i in 0..<counts.count { d[key(i), default: 0] += counts[i] }
+        if minCount <= 1 { d.reserveCapacity(count) }
+        for i in 0..<count where entries[i].count >= minCount { d[key(i), default: 0] += entries[i].count }
         return d
+    }
+}
+
+extension UnsafeMutablePointer {
+    /// The stats scan's tables grow by hand: a buffer of `capacity` elements holding this
+    /// one's first `count` (moved), this one freed.
+    func grown(moving count: Int, to capacity: Int) -> UnsafeMutablePointer<Pointee> {
+        let bigger = UnsafeMutablePointer<Pointee>.allocate(capacity: capacity)
+        bigger.moveInitialize(from: self, count: count)
+        deallocate()
+        return bigger
     }
 }

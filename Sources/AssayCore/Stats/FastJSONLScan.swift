@@ -13,21 +13,20 @@ import Glibc
 struct FastJSONLScanner {
     // MARK: field-path trie
     private var nodePath: [String] = [""]
-    private var nodeKeyStart: [Int] = [0]
-    private var nodeKeyLen: [Int] = [0]
-    private var nodeChildren: [[Int32]] = [[]]
-    private var nodeHint: [Int] = [0]
+    private let keys = KeyTrie()
     private var nodeElement: [Int32] = [-1]
     private var nodeRole: [UInt8] = [0]
     private var nodeTextIndex: [Int8] = [-1]
-    private var keyArena: [UInt8] = []
 
     // MARK: per-node counts
     /// Per node: present, last record seen, empty, and six kind counts (see `NodeCounts`).
     private let counts = NodeCounts()
-    private var counters: [ByteCounter] = [ByteCounter(cap: FieldStats.valueCap)]
+    private var counters: [ByteCounter]
+    /// The same objects, unretained (kept alive by `counters`): the per-value updates then
+    /// cost no reference counting.
+    private var counterRefs: [Unmanaged<ByteCounter>]
     private let sketches = NodeSketches()
-    private var arrayLengths: [IntHistogram] = [IntHistogram()]
+    private var arrayLengths: [Tally] = [Tally()]
 
     // MARK: roles
     private let roles: Roles
@@ -37,8 +36,8 @@ struct FastJSONLScanner {
     private var labelBySplit = PairCounts()
     private var labelBySource = PairCounts()
     private var unlabelled = 0
-    private var textChars = IntHistogram()
-    private var textWords = IntHistogram()
+    private let textChars = Tally()
+    private let textWords = Tally()
     private var emptyTexts = 0
     private var missingTexts = 0
     private(set) var records = 0
@@ -69,6 +68,13 @@ struct FastJSONLScanner {
     init(roles: Roles, base: UnsafeRawPointer) {
         self.roles = roles
         self.base = base
+        keys.appendNode()  // the root
+        let counter = ByteCounter(cap: FieldStats.valueCap)
+        counters = [counter]
+        counterRefs = [Unmanaged.passUnretained(counter)]
+        let pairs = PairCounts()
+        cross = [pairs]
+        crossRefs = [Unmanaged.passUnretained(pairs)]
         splitKeyNode = -2
         sourceKeyNode = -2
         events.reserveCapacity(64)
@@ -79,30 +85,14 @@ struct FastJSONLScanner {
 
     private mutating func child(of parent: Int32, keyAt p: UnsafeRawPointer, length n: Int) -> Int32 {
         let pi = Int(parent)
-        let kids = nodeChildren[pi]
-        let count = kids.count
-        if count > 0 {
-            var k = nodeHint[pi]
-            for _ in 0..<count {
-                if k >= count { k = 0 }
-                let c = Int(kids[k])
-                if nodeKeyLen[c] == n,
-                   keyArena.withUnsafeBytes({ memcmp($0.baseAddress! + nodeKeyStart[c], p, n) == 0 }) || n == 0 {
-                    nodeHint[pi] = k + 1
-                    return Int32(c)
-                }
-                k += 1
-            }
-        }
+        let (k0, k1) = StableHash.fingerprint(p, n)
+        let found = keys.find(parent: parent, p, n, k0, k1)
+        if found >= 0 { return found }
         if nodePath.count > FieldStats.maxPaths { return overflowNode() }
         let key = String(decoding: UnsafeRawBufferPointer(start: p, count: n), as: UTF8.self)
         let path = pi == 0 ? key : nodePath[pi] + "." + key
         let id = addNode(path: path)
-        nodeKeyStart[Int(id)] = keyArena.count
-        nodeKeyLen[Int(id)] = n
-        keyArena.append(contentsOf: UnsafeRawBufferPointer(start: p, count: n))
-        nodeChildren[pi].append(id)
-        nodeHint[pi] = nodeChildren[pi].count
+        keys.link(id, parent: parent, p, n)
         return id
     }
 
@@ -125,10 +115,7 @@ struct FastJSONLScanner {
     private mutating func addNode(path: String) -> Int32 {
         let id = Int32(nodePath.count)
         nodePath.append(path)
-        nodeKeyStart.append(0)
-        nodeKeyLen.append(0)
-        nodeChildren.append([])
-        nodeHint.append(0)
+        keys.appendNode()
         nodeElement.append(-1)
         var role: UInt8 = 0
         if path == roles.label { role |= Self.roleLabel }
@@ -141,20 +128,30 @@ struct FastJSONLScanner {
         nodeRole.append(role)
         nodeTextIndex.append(Int8(ti ?? -1))
         counts.append()
-        counters.append(ByteCounter(cap: FieldStats.valueCap))
+        let counter = ByteCounter(cap: FieldStats.valueCap)
+        counters.append(counter)
+        counterRefs.append(Unmanaged.passUnretained(counter))
         sketches.append()
-        arrayLengths.append(IntHistogram())
-        cross.append(PairCounts())
+        arrayLengths.append(Tally())
+        let pairs = PairCounts()
+        cross.append(pairs)
+        crossRefs.append(Unmanaged.passUnretained(pairs))
         crossDropped.append(false)
+        nodeIsElement.append(path.contains("[]"))
         fieldOrder.append(id)
         return id
     }
 
     private var fieldOrder: [Int32] = []
     /// label entry << 32 | value entry → count, per node, while the node has few values.
-    private var cross: [PairCounts] = [PairCounts()]
+    private var cross: [PairCounts]
+    private var crossRefs: [Unmanaged<PairCounts>]
     private var crossDropped: [Bool] = [false]
-    private var textByLabel: [Int32: (IntHistogram, IntHistogram)] = [:]
+    /// Whether a node's path is inside an array (`tags[]`, `items[].label`).
+    private var nodeIsElement: [Bool] = [false]
+    private var crossSeenInRecord: [Int64] = []
+    /// Text lengths (characters, words) per label entry + 1 (0: no label).
+    private var textByLabel: [(chars: Tally, words: Tally)] = []
     /// Scratch for the abbreviated table key of a long value.
     private var longKey: [UInt8] = []
 
@@ -366,37 +363,11 @@ struct FastJSONLScanner {
     /// content range, whether it holds escapes, and whether it holds non-ASCII bytes.
     private mutating func scanString() -> (start: Int, end: Int, escaped: Bool)? {
         let start = pos + 1
-        var i = start
-        var close = -1
-        while i < end {
-            guard let hit = memchr(base + i, Int32(Bytes.quote), end - i) else { return nil }
-            let q = base.distance(to: UnsafeRawPointer(hit))
-            var k = q - 1
-            var backslashes = 0
-            while k >= start, byte(k) == Bytes.backslash { backslashes += 1; k -= 1 }
-            if backslashes & 1 == 0 { close = q; break }
-            i = q + 1
+        guard let (close, escaped, high) = TextKernels.stringBody(base, from: start, end: end) else { return nil }
+        // Non-ASCII must be valid UTF-8.
+        if high, UTF8Validation.firstInvalid(UnsafeRawBufferPointer(start: base + start, count: close - start)) != nil {
+            return nil
         }
-        guard close >= 0 else { return nil }
-        // Control characters are invalid in JSON strings; non-ASCII must be valid UTF-8.
-        let n = close - start
-        var high = false
-        var w8 = 0
-        let p = base + start
-        while w8 + 8 <= n {
-            let w = p.loadUnaligned(fromByteOffset: w8, as: UInt64.self)
-            if (w &- 0x2020_2020_2020_2020) & ~w & 0x8080_8080_8080_8080 != 0 { return nil }
-            if w & 0x8080_8080_8080_8080 != 0 { high = true }
-            w8 += 8
-        }
-        while w8 < n {
-            let b = p.load(fromByteOffset: w8, as: UInt8.self)
-            if b < 0x20 { return nil }
-            if b >= 0x80 { high = true }
-            w8 += 1
-        }
-        if high, UTF8Validation.firstInvalid(UnsafeRawBufferPointer(start: p, count: n)) != nil { return nil }
-        let escaped = memchr(p, Int32(Bytes.backslash), n) != nil
         pos = close + 1
         return (start, close, escaped)
     }
@@ -503,6 +474,7 @@ struct FastJSONLScanner {
 
     private mutating func commit(record: Int) {
         records += 1
+        if !crossSeenInRecord.isEmpty { crossSeenInRecord.removeAll(keepingCapacity: true) }
         var label: Int32 = -1, split: Int32 = -1, source: Int32 = -1
         var labelSeen = false, splitSeen = false, sourceSeen = false
         var textSeen: UInt64 = 0
@@ -592,23 +564,24 @@ struct FastJSONLScanner {
                     break
                 default:
                     let h = StableHash.hash(p ?? base, e.length)
-                    HyperLogLog.add(hash: h, to: sketches.registers(n))
                     let v: Int32
+                    let counter = counterRefs[n]
                     if e.length > FieldStats.longValue {
                         longKey.removeAll(keepingCapacity: true)
                         FieldStats.appendTableKey(UnsafeRawBufferPointer(start: p, count: e.length), hash: h, to: &longKey)
-                        // The key ends in the value's hash, so a hash of the hash identifies it.
-                        let kh = StableHash.mix(h ^ 0x6c6f_6e67_6b65_7921)
-                        v = longKey.withUnsafeBytes { counters[n].add($0.baseAddress, $0.count, hash: kh) }
+                        // The key ends in the value's hash, which therefore identifies it too.
+                        v = longKey.withUnsafeBytes { k in counter._withUnsafeGuaranteedRef { $0.add(k.baseAddress, k.count, hash: h) } }
                     } else {
-                        v = counters[n].add(p, e.length, hash: h)
+                        v = counter._withUnsafeGuaranteedRef { $0.add(p, e.length, hash: h) }
                     }
+                    // Values in the table reach the distinct-count sketch when the counts
+                    // are handed over (`accumulator()`); only those turned away go now.
+                    if v < 0 { HyperLogLog.add(hash: h, to: sketches.registers(n)) }
                     if trackCross && !crossDropped[n] {
-                        if v < 0 || counters[n].count > StatsAccumulator.crossTabCap {
+                        if v < 0 || counter._withUnsafeGuaranteedRef({ $0.count }) > StatsAccumulator.crossTabCap {
                             crossDropped[n] = true
-                            cross[n] = PairCounts()
-                        } else {
-                            cross[n].add(v, label: label)
+                        } else if !nodeIsElement[n] || firstInRecord(node: e.node, value: v) {
+                            crossRefs[n]._withUnsafeGuaranteedRef { $0.add(v, label: label) }
                         }
                     }
                 }
@@ -634,11 +607,22 @@ struct FastJSONLScanner {
                 textWords.add(words)
                 if words == 0 { emptyTexts += 1 }
                 if trackCross {
-                    textByLabel[label, default: (IntHistogram(), IntHistogram())].0.add(chars)
-                    textByLabel[label, default: (IntHistogram(), IntHistogram())].1.add(words)
+                    let l = Int(label) + 1
+                    while l >= textByLabel.count { textByLabel.append((Tally(), Tally())) }
+                    textByLabel[l].chars.add(chars)
+                    textByLabel[l].words.add(words)
                 }
             }
         }
+    }
+
+    /// Array elements count once per record and value in cross-tabs (as in
+    /// `StatsAccumulator.addField`): whether (node, value) is new in this record.
+    private mutating func firstInRecord(node: Int32, value: Int32) -> Bool {
+        let pair = Int64(node) << 32 | Int64(value)
+        if crossSeenInRecord.contains(pair) { return false }
+        crossSeenInRecord.append(pair)
+        return true
     }
 
     private static let missingKey = Array(StatsAccumulator.missingLabel.utf8)
@@ -682,53 +666,9 @@ struct FastJSONLScanner {
         return true
     }
 
-    /// Characters (Unicode scalars) and whitespace-separated words of UTF-8 text: eight
-    /// ASCII bytes a step, one character a step around non-ASCII ones.
+    /// Characters (Unicode scalars) and whitespace-separated words of UTF-8 text.
     static func measure(_ p: UnsafeRawPointer, _ n: Int) -> (chars: Int, words: Int) {
-        let lanes: UInt64 = 0x0101_0101_0101_0101
-        var words = 0, chars = 0
-        var prevSpace = true  // the byte before the text counts as whitespace
-        var i = 0
-        @inline(__always) func at(_ k: Int) -> UInt8 { k < n ? p.load(fromByteOffset: k, as: UInt8.self) : 0 }
-        while i < n {
-            if i + 8 <= n {
-                let w = p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                if w & (0x80 &* lanes) == 0 {
-                    let v = w ^ (0x20 &* lanes)
-                    let isSpace = ~(((v & (0x7F &* lanes)) &+ (0x7F &* lanes)) | v | (0x7F &* lanes))
-                    let ge9 = (w &+ (0x77 &* lanes)) & (0x80 &* lanes)
-                    let lt14 = ~(w &+ (0x72 &* lanes)) & (0x80 &* lanes)
-                    let ws = isSpace | (ge9 & lt14)
-                    let nonWs = ~ws & (0x80 &* lanes)
-                    words += (nonWs & ((ws << 8) | (prevSpace ? 0x80 : 0))).nonzeroBitCount
-                    prevSpace = ws >> 63 != 0
-                    chars += 8
-                    i += 8
-                    continue
-                }
-            }
-            let b = p.load(fromByteOffset: i, as: UInt8.self)
-            var ws = false
-            if b < 0x80 {
-                ws = b == 0x20 || (b >= 0x09 && b <= 0x0D)
-                i += 1
-            } else {
-                switch b {
-                case 0xC2: ws = at(i + 1) == 0x85 || at(i + 1) == 0xA0
-                case 0xE1: ws = at(i + 1) == 0x9A && at(i + 2) == 0x80
-                case 0xE2:
-                    let b1 = at(i + 1), b2 = at(i + 2)
-                    ws = (b1 == 0x80 && ((0x80...0x8A).contains(b2) || b2 == 0xA8 || b2 == 0xA9 || b2 == 0xAF))
-                        || (b1 == 0x81 && b2 == 0x9F)
-                case 0xE3: ws = at(i + 1) == 0x80 && at(i + 2) == 0x80
-                default: break
-                }
-                i += b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
-            }
-            chars += 1
-            if ws { prevSpace = true } else { if prevSpace { words += 1 }; prevSpace = false }
-        }
-        return (chars, words)
+        TextKernels.measure(p, n)
     }
 
     /// Reference for tests: Unicode scalars and `isWhitespace` from the standard library.
@@ -755,7 +695,10 @@ struct FastJSONLScanner {
     // MARK: results
 
     /// The counts as a `StatsAccumulator` (string-keyed, mergeable with other chunks).
-    func accumulator() -> StatsAccumulator {
+    /// With `repeatsOnly`, a full value table hands over only its values counted more than
+    /// once, as `FieldStats.keepRepeatsIfTruncated` would leave it (no strings are made for
+    /// the rest).
+    func accumulator(repeatsOnly: Bool = true) -> StatsAccumulator {
         var acc = StatsAccumulator()
         acc.records = records
         for id in fieldOrder {
@@ -768,10 +711,15 @@ struct FastJSONLScanner {
                 f.kinds[kind] = c[NodeCounts.kinds + k]
             }
             f.empty = c[NodeCounts.empty]
-            f.values = counters[n].dictionary()
+            // A full table hands over its repeats only (`FieldStats.keepRepeatsIfTruncated`).
+            f.values = counters[n].dictionary(minCount: repeatsOnly && counters[n].truncated ? 2 : 1)
             f.valuesTruncated = counters[n].truncated
+            if counters[n].count > 0 {
+                let r = sketches.registers(n)
+                for i in 0..<counters[n].count { HyperLogLog.add(hash: counters[n].hash(at: i), to: r) }
+            }
             if let r = sketches.existing(n) { f.sketch = HyperLogLog(registers: r) }
-            f.arrayLengths = arrayLengths[n]
+            f.arrayLengths = arrayLengths[n].histogram
             acc.fields[f.path] = f
             acc.fieldOrder.append(f.path)
         }
@@ -794,9 +742,11 @@ struct FastJSONLScanner {
                     acc.labelByValue[path, default: [:]][counters[n].key(v), default: [:]][labelName(l), default: 0] += c
                 }
             }
-            for (l, h) in textByLabel {
-                acc.textCharsByLabel[labelName(Int64(l))] = h.0
-                acc.textWordsByLabel[labelName(Int64(l))] = h.1
+            for (l, t) in textByLabel.enumerated() {
+                let chars = t.chars.histogram
+                guard chars.total > 0 else { continue }
+                acc.textCharsByLabel[labelName(Int64(l - 1))] = chars
+                acc.textWordsByLabel[labelName(Int64(l - 1))] = t.words.histogram
             }
         }
         if roles.split != nil {
@@ -815,36 +765,60 @@ struct FastJSONLScanner {
                 acc.labelBySource[s, default: [:]][labelName(l), default: 0] += c
             }
         }
-        acc.textChars = textChars
-        acc.textWords = textWords
+        acc.textChars = textChars.histogram
+        acc.textWords = textWords.histogram
         acc.emptyTexts = emptyTexts
         acc.missingTexts = missingTexts
         return acc
     }
 }
 
-/// Counts of (entry, label entry) pairs: dense arrays for the usual small tables,
-/// a dictionary past them. Label entry -1 is "no label".
-struct PairCounts {
-    private var dense: [[Int]] = []
+/// Counts of (entry, label entry) pairs: a dense matrix for the usual small tables,
+/// a dictionary past them. Label entry -1 is "no label". A class over manually managed
+/// memory, like `ByteCounter`: it is updated for every value the scan cross-tabulates.
+final class PairCounts {
+    private var dense: UnsafeMutablePointer<Int>
+    private var rows = 0, columns = 0
     private var sparse: [Int64: Int] = [:]
+    static let denseRows = 256, denseColumns = 4096
+
+    init() {
+        dense = .allocate(capacity: 0)
+    }
+
+    deinit { dense.deallocate() }
 
     @inline(__always)
-    mutating func add(_ entry: Int32, label: Int32) {
+    func add(_ entry: Int32, label: Int32) {
         let a = Int(entry), l = Int(label) + 1
-        if a < 1024 && l < 4096 {
-            if a >= dense.count { dense.append(contentsOf: repeatElement([], count: a + 1 - dense.count)) }
-            if l >= dense[a].count { dense[a].append(contentsOf: repeatElement(0, count: max(l + 1, 16) - dense[a].count)) }
-            dense[a][l] += 1
+        if a < rows && l < columns {
+            dense[a * columns + l] += 1
+        } else if a < Self.denseRows && l < Self.denseColumns {
+            widen(rows: a + 1, columns: l + 1)
+            dense[a * columns + l] += 1
         } else {
             sparse[Int64(label) << 32 | Int64(entry), default: 0] += 1
         }
     }
 
+    private func widen(rows r: Int, columns c: Int) {
+        let newRows = r > rows ? min(Self.denseRows, max(r, rows * 2, 4)) : rows
+        let newColumns = c > columns ? min(Self.denseColumns, max(c, columns * 2, 16)) : columns
+        let d = UnsafeMutablePointer<Int>.allocate(capacity: newRows * newColumns)
+        d.initialize(repeating: 0, count: newRows * newColumns)
+        for a in 0..<rows {
+            for l in 0..<columns { d[a * newColumns + l] = dense[a * columns + l] }
+        }
+        dense.deallocate()
+        dense = d
+        rows = newRows
+        columns = newColumns
+    }
+
     /// (entry, label entry, count) for every non-zero pair.
     func forEach(_ body: (Int, Int64, Int) -> Void) {
-        for (a, row) in dense.enumerated() {
-            for (l, c) in row.enumerated() where c > 0 { body(a, Int64(l - 1), c) }
+        for a in 0..<rows {
+            for l in 0..<columns where dense[a * columns + l] > 0 { body(a, Int64(l - 1), dense[a * columns + l]) }
         }
         for (k, c) in sparse { body(Int(UInt32(truncatingIfNeeded: k)), k >> 32, c) }
     }
@@ -867,11 +841,8 @@ final class NodeCounts {
 
     func append() {
         if count == capacity {
-            let bigger = UnsafeMutablePointer<Int>.allocate(capacity: capacity * 2 * Self.stride)
-            bigger.moveInitialize(from: base, count: count * Self.stride)
-            base.deallocate()
-            base = bigger
             capacity *= 2
+            base = base.grown(moving: count * Self.stride, to: capacity * Self.stride)
         }
         let row = base + count * Self.stride
         row.initialize(repeating: 0, count: Self.stride)

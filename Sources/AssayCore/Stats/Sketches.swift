@@ -6,31 +6,73 @@ public enum StableHash {
         return s.withUTF8 { hash(UnsafeRawBufferPointer($0)) }
     }
 
+    /// Sixteen lowercase hex digits.
+    public static func hex(_ h: UInt64) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(16)
+        for shift in stride(from: 60, through: 0, by: -4) { out.append(digits[Int((h >> UInt64(shift)) & 0xF)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     @inline(__always)
     public static func hash(_ raw: UnsafeRawBufferPointer) -> UInt64 {
         guard let base = raw.baseAddress else { return mix(0x9E37_79B9_7F4A_7C15) }
         return hash(base, raw.count)
     }
 
+    /// Two words that, together with the length, identify a key of up to 16 bytes exactly
+    /// (overlapping loads), and fingerprint a longer one (its first and last 8 bytes).
+    @inline(__always)
+    static func fingerprint(_ p: UnsafeRawPointer?, _ n: Int) -> (UInt64, UInt64) {
+        guard let p, n > 0 else { return (0, 0) }
+        if n >= 8 {
+            let a = p.loadUnaligned(as: UInt64.self)
+            let b = p.loadUnaligned(fromByteOffset: n >= 16 ? 8 : n - 8, as: UInt64.self)
+            if n <= 16 { return (a, b) }
+            return (a, b ^ p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
+        }
+        if n >= 4 {
+            let a = UInt64(p.loadUnaligned(as: UInt32.self))
+            let b = UInt64(p.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))
+            return (a | b << 32, 0)
+        }
+        let a = UInt64(p.load(as: UInt8.self))
+        let b = UInt64(p.load(fromByteOffset: n >> 1, as: UInt8.self))
+        let c = UInt64(p.load(fromByteOffset: n - 1, as: UInt8.self))
+        return (a | b << 8 | c << 16, 0)
+    }
+
     @inline(__always)
     static func hash(_ p: UnsafeRawPointer, _ n: Int) -> UInt64 {
+        @inline(__always) func step(_ h: UInt64, _ w: UInt64) -> UInt64 {
+            (h ^ (w &* 0x87c3_7b91_1142_53d5)).rotatedLeft(31) &* 0x4cf5_ad43_2745_937f
+        }
+        if n <= 16 {
+            // Short values (labels, splits, ids, dates): the fingerprint holds every byte.
+            let (a, b) = fingerprint(p, n)
+            return mix(step(step(0x9E37_79B9_7F4A_7C15 ^ (UInt64(n) &* 0xff51_afd7_ed55_8ccd), a), b))
+        }
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ (UInt64(n) &* 0xff51_afd7_ed55_8ccd)
         var i = 0
+        if n >= 64 {
+            // Four independent lanes, so long texts do not wait on one multiply chain.
+            var a = h, b = h ^ 0x243F_6A88_85A3_08D3, c = h ^ 0x1319_8A2E_0370_7344, d = h ^ 0xA409_3822_299F_31D0
+            while i + 32 <= n {
+                a = step(a, p.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                b = step(b, p.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self))
+                c = step(c, p.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self))
+                d = step(d, p.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self))
+                i += 32
+            }
+            h = step(step(step(step(h, a), b), c), d)
+        }
         while i + 8 <= n {
-            let w = p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            h = (h ^ (w &* 0x87c3_7b91_1142_53d5)).rotatedLeft(31) &* 0x4cf5_ad43_2745_937f
+            h = step(h, p.loadUnaligned(fromByteOffset: i, as: UInt64.self))
             i += 8
         }
-        if i < n {
-            var w: UInt64 = 0
-            var k = 0
-            while i < n {
-                w |= UInt64(p.load(fromByteOffset: i, as: UInt8.self)) << UInt64(8 * k)
-                i += 1
-                k += 1
-            }
-            h = (h ^ (w &* 0x87c3_7b91_1142_53d5)).rotatedLeft(31) &* 0x4cf5_ad43_2745_937f
-        }
+        // The last partial word: the final eight bytes, overlapping the ones before (n > 16).
+        if i < n { h = step(h, p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) }
         return mix(h)
     }
 
@@ -146,4 +188,43 @@ public struct IntHistogram: Sendable, Equatable {
     }
 
     public var mean: Double { total == 0 ? 0 : Double(sum) / Double(total) }
+}
+
+/// Counts of non-negative integers (text lengths) in a growable buffer, for the scan's
+/// per-record updates (an `IntHistogram` checks its array's uniqueness on every add);
+/// `histogram` hands them over.
+final class Tally {
+    private var counts: UnsafeMutablePointer<Int>
+    private var capacity = 256
+    private var large: [Int: Int] = [:]
+
+    init() {
+        counts = .allocate(capacity: capacity)
+        counts.initialize(repeating: 0, count: capacity)
+    }
+
+    deinit { counts.deallocate() }
+
+    @inline(__always) func add(_ v: Int) {
+        if v < capacity { counts[v] += 1 } else { addBeyond(v) }
+    }
+
+    private func addBeyond(_ v: Int) {
+        guard v < IntHistogram.denseLimit else {
+            large[v, default: 0] += 1
+            return
+        }
+        let c = min(IntHistogram.denseLimit, max(v + 1, capacity * 2))
+        counts = counts.grown(moving: capacity, to: c)
+        (counts + capacity).initialize(repeating: 0, count: c - capacity)
+        capacity = c
+        counts[v] += 1
+    }
+
+    var histogram: IntHistogram {
+        var h = IntHistogram()
+        for v in 0..<capacity where counts[v] > 0 { h.add(v, count: counts[v]) }
+        for (v, c) in large.sorted(by: { $0.key < $1.key }) { h.add(v, count: c) }
+        return h
+    }
 }

@@ -15,7 +15,7 @@ public struct FieldStats: Sendable {
     public var arrayLengths = IntHistogram()
     var lastRecord = -1
 
-    static let valueCap = 10_000
+    public static let valueCap = 10_000
     /// Most field paths counted one by one; further new paths (objects used as maps,
     /// with a key per id) are counted together under `overflowPath`.
     public static let maxPaths = 2_000
@@ -50,14 +50,18 @@ public struct FieldStats: Sendable {
         return Array(u.dropLast(16).suffix(marker.count)) == marker
     }
 
+    /// The hash at the end of an abbreviated key (what `hash(field)` gives in a filter), or nil.
+    public static func abbreviatedHash(_ key: String) -> String? {
+        isAbbreviated(key) ? String(key.utf8.suffix(16))! : nil
+    }
+
     /// The long form of `tableKey` on bytes, given the value's `StableHash`.
     static func appendTableKey(_ raw: UnsafeRawBufferPointer, hash: UInt64, to out: inout [UInt8]) {
         var cut = longValue - 32
         while cut > 0, raw[cut] & 0xC0 == 0x80 { cut -= 1 }
         out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[0..<cut]))
         out.append(contentsOf: "… #".utf8)
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        for shift in stride(from: 60, through: 0, by: -4) { out.append(digits[Int((hash >> UInt64(shift)) & 0xF)]) }
+        out.append(contentsOf: StableHash.hex(hash).utf8)
     }
 
     init(path: String) {
@@ -97,23 +101,41 @@ public struct FieldStats: Sendable {
         present += o.present
         empty += o.empty
         for (k, c) in o.kinds { kinds[k, default: 0] += c }
-        // When the table would overflow, take the other side's values most frequent first
-        // (then by value), so what is kept does not depend on dictionary order.
-        let incoming: [(key: String, value: Int)] = values.count + o.values.count > Self.valueCap
-            ? o.values.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-            : Array(o.values)
-        for (v, c) in incoming {
-            if let mine = values[v] {
-                values[v] = mine + c
-            } else if values.count < Self.valueCap {
-                values[v] = c
+        // Values already here add up; new ones fill the room left. When not all new ones fit,
+        // the most frequent (then by value) go first, so what is kept does not depend on
+        // dictionary order. Only then is anything sorted: merging two full tables of a
+        // high-cardinality field (ids, texts) is lookups only.
+        var fresh: [(key: String, value: Int)] = []
+        for (v, c) in o.values {
+            if let i = values.index(forKey: v) {
+                values.values[i] += c
             } else {
-                valuesTruncated = true
+                fresh.append((v, c))
             }
         }
+        let room = Self.valueCap - values.count
+        if fresh.count > room {
+            valuesTruncated = true
+            if room > 0 {
+                fresh.sort { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+                fresh.removeLast(fresh.count - room)
+            } else {
+                fresh = []
+            }
+        }
+        for (v, c) in fresh { values[v] = c }
         valuesTruncated = valuesTruncated || o.valuesTruncated
         sketch.merge(o.sketch)
         arrayLengths.merge(o.arrayLengths)
+    }
+
+    /// Once the value table has overflowed, it keeps only values counted more than once:
+    /// with more than `valueCap` distinct values (ids, urls, texts), values seen once say
+    /// nothing, and a chunk's table is handed over and merged at the cost of its repeats
+    /// alone. Done at the end of every chunk and of the scan, in every scan path.
+    mutating func keepRepeatsIfTruncated() {
+        guard valuesTruncated, values.contains(where: { $0.value < 2 }) else { return }
+        values = values.filter { $0.value > 1 }
     }
 
     /// Distinct non-null scalar values: exact unless the value table overflowed.
@@ -181,6 +203,7 @@ public struct StatsAccumulator: Sendable {
 
     mutating func add(_ record: Record, roles: Roles) {
         records += 1
+        crossSeenInRecord.removeAll(keepingCapacity: true)
         labelField = roles.label
         splitField = roles.split
         sourceField = roles.source
@@ -244,8 +267,16 @@ public struct StatsAccumulator: Sendable {
         case .string(let s): key = FieldStats.tableKey(s)
         default: key = value.displayText
         }
+        // Array elements count once per record and value in cross-tabs (a record holding a
+        // tag twice is one record with that tag), so a cell is the records `tags[] == "x"` finds.
+        if path.contains("[]") {
+            guard crossSeenInRecord.insert(path + "\u{0}" + key).inserted else { return }
+        }
         addCross(path, key, label, 1)
     }
+
+    /// (element path, value) pairs already cross-tabulated for the record being added.
+    private var crossSeenInRecord: Set<String> = []
 
     mutating func addCross(_ path: String, _ value: String, _ label: String, _ n: Int) {
         guard !crossTabDropped.contains(path) else { return }
@@ -265,11 +296,9 @@ public struct StatsAccumulator: Sendable {
         for p in o.fieldOrder {
             var target = p
             if fields[p] == nil && fields.count >= FieldStats.maxPaths { target = FieldStats.overflowPath }
-            if var mine = fields[target] {
-                var theirs = o.fields[p]!
-                theirs.path = target
-                mine.merge(theirs)
-                fields[target] = mine
+            if fields[target] != nil {
+                // In place: a copy taken out of the dictionary would copy its value table.
+                fields[target]!.merge(o.fields[p]!)
             } else {
                 var theirs = o.fields[p]!
                 theirs.path = target
@@ -297,6 +326,11 @@ public struct StatsAccumulator: Sendable {
         sourceField = sourceField ?? o.sourceField
         emptyTexts += o.emptyTexts
         missingTexts += o.missingTexts
+    }
+
+    /// `FieldStats.keepRepeatsIfTruncated` on every field.
+    mutating func keepRepeatsOfTruncatedFields() {
+        for p in fieldOrder where fields[p]?.valuesTruncated == true { fields[p]!.keepRepeatsIfTruncated() }
     }
 
     /// Field paths in first-seen order.

@@ -207,7 +207,8 @@ public struct StatsReport: Sendable {
         return format(m, 2) + "e" + String(e)
     }
 
-    static func format(_ d: Double, _ places: Int) -> String {
+    /// `d` rounded to `places` decimals, without trailing ".0" ("null" when not finite).
+    public static func format(_ d: Double, _ places: Int) -> String {
         guard d.isFinite else { return "null" }
         var p = 1.0
         for _ in 0..<places { p *= 10 }
@@ -372,6 +373,8 @@ public struct StatsReport: Sendable {
             var top = f.top(3).map { "\(t(Self.clip($0.value, 18))) (\($0.count))" }.joined(separator: ", ")
             if f.arrayLengths.total > 0 {
                 top = "lengths " + f.arrayLengths.pairs.prefix(3).map { "\($0.value):\($0.count)" }.joined(separator: " ")
+            } else if top.isEmpty, f.valuesTruncated {
+                top = "no repeated value seen"
             }
             fields.table.append([t(f.path), (kinds.isEmpty ? "null" : kinds) + (f.isMixed ? " (mixed!)" : ""),
                                  pct(records - f.present, records), pct(f.empty, records),

@@ -7,13 +7,13 @@ public enum StatsScan {
     /// Scan every record. `progress` is called now and then with (slots done, slots total).
     /// `fast: false` forces the reference path (parse every record into a `FieldValue`).
     ///
-    /// With `partial`, the scan runs in waves of one chunk per core and hands the counts
-    /// merged so far to `partial` after each wave (for a pane that fills in while the scan
-    /// runs); `isCancelled` is checked between waves.
+    /// With `partial`, the scan hands the counts merged so far to `partial` each time the
+    /// next chunk in file order is done (for a pane that fills in while the scan runs);
+    /// `isCancelled` is checked between chunks.
     public static func run(_ dataset: Dataset, fast: Bool = true,
                            progress: (@Sendable (Int, Int) -> Void)? = nil,
                            partial: (@Sendable (StatsAccumulator, _ done: Int, _ total: Int) -> Void)? = nil,
-                           isCancelled: @Sendable () -> Bool = { false }) -> StatsAccumulator {
+                           isCancelled: @escaping @Sendable () -> Bool = { false }) -> StatsAccumulator {
         dataset.waitForIndex()
         let roles = dataset.roles
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -56,23 +56,52 @@ public enum StatsScan {
             DispatchQueue.concurrentPerform(iterations: plan.count, execute: work)
             var merged = StatsAccumulator()
             for c in 0..<plan.count { merged.merge(results[c]) }
+            merged.keepRepeatsOfTruncatedFields()
             return merged
+        }
+        // Workers take chunks as they free up (no wave waits for its slowest chunk); this
+        // thread merges finished chunks in chunk order (so the counts do not depend on
+        // timing) and hands over what it has after each.
+        let finished = Mutex<[Bool]>([Bool](repeating: false, count: plan.count))
+        let ready = DispatchSemaphore(value: 0)
+        let taken = Atomic<Int>(0)
+        let group = DispatchGroup()
+        group.enter()
+        // `isCancelled` is escaping: the dispatch block holding it may outlive `group.leave()`
+        // by a moment (a `withoutActuallyEscaping` check trapped on exactly that).
+        DispatchQueue.global().async {
+            DispatchQueue.concurrentPerform(iterations: min(workers, plan.count)) { _ in
+                while !isCancelled() {
+                    let c = taken.add(1, ordering: .relaxed).oldValue
+                    if c >= plan.count { break }
+                    work(c)
+                    finished.withLock { $0[c] = true }
+                    ready.signal()
+                }
+            }
+            ready.signal()  // wakes the merger when cancelled with chunks left
+            group.leave()
         }
         var merged = StatsAccumulator()
         var next = 0
         var doneRecords = 0
-        while next < plan.count && !isCancelled() {
-            let wave = min(workers, plan.count - next)
-            let first = next
-            DispatchQueue.concurrentPerform(iterations: wave) { work(first + $0) }
-            for c in first..<(first + wave) {
-                merged.merge(results[c])
-                results[c] = StatsAccumulator()
-                doneRecords += plan[c].local.count
+        while next < plan.count {
+            ready.wait()
+            var advanced = false
+            while next < plan.count, finished.withLock({ $0[next] }) {
+                merged.merge(results[next])
+                results[next] = StatsAccumulator()
+                doneRecords += plan[next].local.count
+                next += 1
+                advanced = true
             }
-            next += wave
-            partial(merged, doneRecords, total)
+            if advanced {
+                merged.keepRepeatsOfTruncatedFields()
+                partial(merged, doneRecords, total)
+            }
+            if isCancelled() { break }
         }
+        group.wait()
         return merged
     }
 
@@ -88,6 +117,7 @@ public enum StatsScan {
             }
             if ragged, let w = dataset.warning(at: global + i - local.lowerBound) { acc.warnings.append(w) }
         }
+        acc.keepRepeatsOfTruncatedFields()
         return acc
     }
 
@@ -136,10 +166,12 @@ public enum StatsScan {
             }
         }
         file.mapped.release(released..<starts[local.count])
-        var acc = scanner.accumulator()
+        // Records read by the full parser add to the same tables, so singletons stay until then.
+        var acc = scanner.accumulator(repeatsOnly: side.records == 0)
         acc.merge(side)
         acc.malformed = malformed
         acc.warnings = warnings
+        acc.keepRepeatsOfTruncatedFields()
         return acc
     }
 }

@@ -1,0 +1,160 @@
+/// The byte loops the stats scan spends its time in, sixteen bytes a step.
+///
+/// Written with the standard library's `SIMD16<UInt8>`, which compiles to plain SSE2 (or
+/// NEON) when every operand is a vector: comparisons against a scalar literal are
+/// lowered lane by lane, so each constant is splatted once up front.
+enum TextKernels {
+    typealias V = SIMD16<UInt8>
+
+    /// Whether any lane of the mask is set (the standard library's `any` is a generic
+    /// reduction that is not always inlined).
+    @inline(__always)
+    static func anyLane(_ m: SIMDMask<SIMD16<Int8>>) -> Bool {
+        let x = unsafeBitCast(m, to: SIMD2<UInt64>.self)
+        return x[0] | x[1] != 0
+    }
+
+    // MARK: JSON string bodies
+
+    /// The end of the JSON string body starting at `from` (just after its opening quote),
+    /// within `[from, end)`: the offset of the closing quote, whether the body holds a
+    /// backslash escape, and whether it holds non-ASCII bytes. Nil when no closing quote
+    /// comes before `end` or the body holds a raw control character.
+    @inline(__always)
+    static func stringBody(_ base: UnsafeRawPointer, from: Int, end: Int) -> (close: Int, escaped: Bool, high: Bool)? {
+        let quote = V(repeating: 0x22), backslash = V(repeating: 0x5C), control = V(repeating: 0x20)
+        // Every byte loaded is or-ed in, also those past the closing quote: a stray high
+        // bit there only costs a needless (passing) UTF-8 check of the body.
+        var highBits = V()
+        var escaped = false, high = false
+        var i = from
+        @inline(__always) func anyHigh() -> Bool {
+            let x = unsafeBitCast(highBits, to: SIMD2<UInt64>.self)
+            return high || (x[0] | x[1]) & 0x8080_8080_8080_8080 != 0
+        }
+        while true {
+            if i + 16 <= end {
+                let v = base.loadUnaligned(fromByteOffset: i, as: V.self)
+                highBits |= v
+                let m = unsafeBitCast((v .== quote) .| (v .== backslash) .| (v .< control), to: SIMD2<UInt64>.self)
+                if m[0] | m[1] == 0 {
+                    i += 16
+                    continue
+                }
+                // The first quote, backslash or control byte: the mask is 0xFF per lane.
+                i += m[0] != 0 ? m[0].trailingZeroBitCount >> 3 : 8 + m[1].trailingZeroBitCount >> 3
+                let b = base.load(fromByteOffset: i, as: UInt8.self)
+                if b == 0x22 { return (i, escaped, anyHigh()) }
+                if b == 0x5C { escaped = true; i += 2; continue }
+                return nil
+            }
+            guard i < end else { return nil }
+            let b = base.load(fromByteOffset: i, as: UInt8.self)
+            if b == 0x22 { return (i, escaped, anyHigh()) }
+            if b == 0x5C { escaped = true; i += 2; continue }
+            if b < 0x20 { return nil }
+            if b >= 0x80 { high = true }
+            i += 1
+        }
+    }
+
+    // MARK: characters and words
+
+    /// Characters (Unicode scalars) and whitespace-separated words of valid UTF-8 text.
+    /// Whitespace is what `Unicode.Scalar.Properties.isWhitespace` says. Blocks of sixteen
+    /// bytes with no possible non-ASCII whitespace are counted with vector compares; the
+    /// others one character at a time.
+    static func measure(_ p: UnsafeRawPointer, _ n: Int) -> (chars: Int, words: Int) {
+        let space = V(repeating: 0x20), nine = V(repeating: 9), five = V(repeating: 5)
+        let top2 = V(repeating: 0xC0), continuation = V(repeating: 0x80), one = V(repeating: 1), zero = V()
+        // Lead bytes of the non-ASCII whitespace characters (U+0085, U+00A0, U+1680,
+        // U+2000...U+200A, U+2028, U+2029, U+202F, U+205F, U+3000).
+        let c2 = V(repeating: 0xC2), e1 = V(repeating: 0xE1), e2 = V(repeating: 0xE2), e3 = V(repeating: 0xE3)
+        var words = 0, chars = 0
+        var starts = zero, leads = zero, blocks = 0
+        var prevSpace = true  // the byte before the text counts as whitespace
+        // Whether the last character was a space of several bytes: the byte before the next
+        // block then does not tell (see the vector step).
+        var afterWideSpace = false
+        var i = 0
+        @inline(__always) func flush() {
+            for l in 0..<16 { words &+= Int(starts[l]); chars &+= Int(leads[l]) }
+            starts = zero
+            leads = zero
+            blocks = 0
+        }
+        @inline(__always) func isAsciiSpace(_ b: UInt8) -> Bool { b == 0x20 || b &- 9 < 5 }
+        /// Whether the block at `i` (whose bytes are `v`) may start a non-ASCII space: the
+        /// lead bytes alone also start common punctuation (’ “ ” – … are E2 80 xx).
+        @inline(__always) func mayHoldSpace(_ i: Int, _ v: V) -> Bool {
+            guard i + 18 <= n else { return true }
+            let n1 = p.loadUnaligned(fromByteOffset: i + 1, as: V.self)
+            let n2 = p.loadUnaligned(fromByteOffset: i + 2, as: V.self)
+            let x80 = V(repeating: 0x80)
+            let space2 = (v .== c2) .& ((n1 .== V(repeating: 0x85)) .| (n1 .== V(repeating: 0xA0)))
+            let space1680 = (v .== e1) .& (n1 .== V(repeating: 0x9A))
+            let space3000 = (v .== e3) .& (n1 .== x80) .& (n2 .== x80)
+            let space20xx = (v .== e2) .& (
+                ((n1 .== x80) .& ((n2 .<= V(repeating: 0x8A)) .| (n2 .== V(repeating: 0xA8)) .| (n2 .== V(repeating: 0xA9)) .| (n2 .== V(repeating: 0xAF))))
+                .| ((n1 .== V(repeating: 0x81)) .& (n2 .== V(repeating: 0x9F))))
+            return anyLane(space2 .| space1680 .| space3000 .| space20xx)
+        }
+        /// One character.
+        @inline(__always) func step() {
+            let b = p.load(fromByteOffset: i, as: UInt8.self)
+            @inline(__always) func at(_ k: Int) -> UInt8 { k < n ? p.load(fromByteOffset: k, as: UInt8.self) : 0 }
+            var ws = false
+            if b & 0xC0 == 0x80 {
+                // The rest of a character a vector step began (blocks end anywhere).
+                i += 1
+                return
+            }
+            if b < 0x80 {
+                ws = isAsciiSpace(b)
+                i += 1
+            } else {
+                switch b {
+                case 0xC2: ws = at(i + 1) == 0x85 || at(i + 1) == 0xA0
+                case 0xE1: ws = at(i + 1) == 0x9A && at(i + 2) == 0x80
+                case 0xE2:
+                    let b1 = at(i + 1), b2 = at(i + 2)
+                    ws = (b1 == 0x80 && ((0x80...0x8A).contains(b2) || b2 == 0xA8 || b2 == 0xA9 || b2 == 0xAF))
+                        || (b1 == 0x81 && b2 == 0x9F)
+                case 0xE3: ws = at(i + 1) == 0x80 && at(i + 2) == 0x80
+                default: break
+                }
+                i += b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
+            }
+            chars += 1
+            afterWideSpace = ws && b >= 0x80
+            if ws { prevSpace = true } else { if prevSpace { words += 1 }; prevSpace = false }
+        }
+        if n > 0 { step() }  // so the vector step always has a byte before its block
+        while i < n {
+            // The vector step reads the byte before the block for the word boundary at its
+            // first lane; that byte's class is prevSpace except after a multi-byte space.
+            if i &+ 16 <= n, !afterWideSpace {
+                let v = p.loadUnaligned(fromByteOffset: i, as: V.self)
+                let stop = i + 16
+                if !anyLane((v .== c2) .| (v .== e1) .| (v .== e2) .| (v .== e3)) || !mayHoldSpace(i, v) {
+                    let w = p.loadUnaligned(fromByteOffset: i - 1, as: V.self)
+                    let ws = (v .== space) .| ((v &- nine) .< five)
+                    let wsBefore = (w .== space) .| ((w &- nine) .< five)
+                    starts &+= zero.replacing(with: one, where: .!ws .& wsBefore)
+                    leads &+= zero.replacing(with: one, where: (v & top2) .!= continuation)
+                    prevSpace = ws[15]
+                    blocks &+= 1
+                    if blocks == 255 { flush() }
+                    i = stop
+                    continue
+                }
+                while i < stop { step() }
+                continue
+            }
+            step()
+        }
+        flush()
+        return (chars, words)
+
+    }
+}

@@ -1,0 +1,103 @@
+import Testing
+@testable import AssayCore
+
+/// The sixteen-bytes-a-step loops against one-character-at-a-time references, on random
+/// texts long enough to reach the vector paths and mixed enough to leave them.
+@Suite struct TextKernelsTests {
+    /// SplitMix64: the same texts on every run.
+    struct Generator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    }
+
+    /// Pieces that matter to the kernels: ASCII words and spaces of every kind, non-ASCII
+    /// whitespace (each lead byte the vector path must leave for), non-ASCII letters
+    /// sharing those lead bytes, emoji, and characters split across block boundaries.
+    static let pieces: [String] = [
+        "word", "a", "longerwordhere", " ", "  ", "\t", "\n", "\r\n", "\u{0B}", "\u{0C}", "\u{1C}",
+        "\u{85}", "\u{A0}", "\u{1680}", "\u{2000}", "\u{2009}", "\u{200A}", "\u{2028}", "\u{2029}", "\u{202F}",
+        "\u{205F}", "\u{3000}", "\u{200B}", "\u{2019}", "\u{201C}", "\u{00E9}", "\u{00A9}", "\u{3001}",
+        "漢字", "テスト", "😀", "👍🏽", "e\u{301}", "\u{FEFF}", "\u{1681}", "\u{2060}",
+    ]
+
+    static func randomText(_ g: inout Generator) -> String {
+        var s = ""
+        let n = g.below(120)
+        for _ in 0..<n { s += pieces[g.below(pieces.count)] }
+        return s
+    }
+
+    @Test func measureMatchesScalarCountingOnRandomTexts() {
+        var g = Generator(state: 42)
+        for _ in 0..<3_000 {
+            var s = Self.randomText(&g)
+            let (fast, slow) = s.withUTF8 { buf -> ((Int, Int), (Int, Int)) in
+                let p = UnsafeRawPointer(buf.baseAddress ?? UnsafePointer(bitPattern: 1)!)
+                return (TextKernels.measure(p, buf.count), FastJSONLScanner.measureScalars(p, buf.count))
+            }
+            #expect(fast == slow, "\(s.debugDescription)")
+        }
+        // Long ASCII runs: more than 255 blocks, so the lane counters are flushed mid-text.
+        var long = String(repeating: "ab cd\tef ", count: 2_000)
+        let (fast, slow) = long.withUTF8 { buf in
+            let p = UnsafeRawPointer(buf.baseAddress!)
+            return (TextKernels.measure(p, buf.count), FastJSONLScanner.measureScalars(p, buf.count))
+        }
+        #expect(fast == slow)
+        #expect(fast.words == 6_000)
+    }
+
+    /// The reference: a byte at a time.
+    static func stringBodyReference(_ b: [UInt8], from: Int) -> (close: Int, escaped: Bool, high: Bool)? {
+        var i = from, escaped = false, high = false
+        while i < b.count {
+            switch b[i] {
+            case 0x22: return (i, escaped, high)
+            case 0x5C: escaped = true; i += 2; continue
+            case ..<0x20: return nil
+            case 0x80...: high = true
+            default: break
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    @Test func stringBodyMatchesAByteAtATimeScan() {
+        var g = Generator(state: 7)
+        let alphabet: [UInt8] = Array("abc xyz".utf8) + [0x22, 0x5C, 0x5C, 0x01, 0x1F, 0x7F, 0xC3, 0xA9, 0xE2, 0x80]
+        for _ in 0..<5_000 {
+            let n = g.below(80)
+            var bytes: [UInt8] = []
+            for _ in 0..<n {
+                // Mostly plain letters so that many strings run for several blocks.
+                bytes.append(g.below(10) < 8 ? UInt8(ascii: "m") : alphabet[g.below(alphabet.count)])
+            }
+            let from = min(bytes.count, g.below(3))
+            let fast = bytes.withUnsafeBytes { TextKernels.stringBody($0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, from: from, end: bytes.count) }
+            let slow = Self.stringBodyReference(bytes, from: from)
+            #expect(fast?.close == slow?.close && fast?.escaped == slow?.escaped, "\(bytes) from \(from)")
+            // `high` may also be set by bytes past the closing quote (it only asks for a UTF-8 check).
+            if slow?.high == true { #expect(fast?.high == true, "\(bytes) from \(from)") }
+        }
+    }
+
+    @Test func stableHashOfLongValuesDependsOnEveryByte() {
+        let base = Array(repeating: UInt8(ascii: "x"), count: 200)
+        let h0 = base.withUnsafeBytes { StableHash.hash($0) }
+        var seen: Set<UInt64> = [h0]
+        for i in 0..<base.count {
+            var b = base
+            b[i] = UInt8(ascii: "y")
+            seen.insert(b.withUnsafeBytes { StableHash.hash($0) })
+        }
+        #expect(seen.count == base.count + 1)
+    }
+}
