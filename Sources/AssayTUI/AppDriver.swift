@@ -65,7 +65,7 @@ public final class AppDriver {
             if dirty { draw() }
             // Poll so progress (indexing, scans) redraws without a key press.
             let busy = scans.isBusy || !state.indexProgress.isComplete
-            guard let event = backend.nextEvent(timeoutMilliseconds: busy ? 50 : 100) else { continue }
+            guard let event = backend.nextEvent(timeoutMilliseconds: busy ? 16 : 100) else { continue }
             handle(event)
         }
         scans.cancelAll()
@@ -125,10 +125,11 @@ public final class AppDriver {
         var actions = scans.drain()
         while !actions.isEmpty {
             for a in actions {
-                if case .statsUpdate = a {
+                if case .statsUpdate(_, _, _, _, let complete) = a {
                     let t0 = DispatchTimeShim.nanoseconds()
                     perform(state.apply(a))
                     timing.statsUpdates.add(DispatchTimeShim.nanoseconds() - t0)
+                    if complete { timing.statsExactAfter = DispatchTimeShim.nanoseconds() - timing.startedAt }
                 } else {
                     perform(state.apply(a))
                 }
@@ -237,10 +238,14 @@ public struct DriverTiming: Sendable {
     public var renderWhileScanning = TimingStat()
     /// Taking in a stats update (rebuilding the Labels pane's model).
     public var statsUpdates = TimingStat()
+    /// When the driver was made, and how long after that the exact stats were taken in.
+    public var startedAt = DispatchTimeShim.nanoseconds()
+    public var statsExactAfter: Int?
 
     public var report: String {
         "timing: frames render \(render.summary); present \(present.summary)\n"
             + "timing: Labels frames while scanning: render \(renderWhileScanning.summary)\n"
             + "timing: stats updates taken in (model rebuilt): \(statsUpdates.summary)\n"
+            + (statsExactAfter.map { "timing: exact stats taken in \(LabelsModel.fixed(Double($0) / 1e6, 1)) ms after start\n" } ?? "")
     }
 }

@@ -13,6 +13,21 @@ public enum FilterText {
         return path.contains("`") ? nil : "`" + path + "`"
     }
 
+    /// A path that reaches array elements (`meta.tags[]`), for comparisons that hold when
+    /// any element matches; nil when it cannot be written bare.
+    public static func anyElement(_ path: String) -> String? {
+        guard path.contains("[]") else { return field(path) }
+        return isBare(path.replacingOccurrences(of: "[]", with: "")) ? path : nil
+    }
+
+    /// `path == "value"` for a value of a cross-tab: for an element path, the records with
+    /// any element equal to it (cross-tabs count such a record once).
+    public static func crossValue(_ path: String, _ key: String) -> String? {
+        guard path.contains("[]") else { return tableValue(path, key) }
+        guard let f = anyElement(path), FieldStats.abbreviatedHash(key) == nil else { return nil }
+        return f + " == " + string(key)
+    }
+
     static func isBare(_ path: String) -> Bool {
         guard let first = path.first, first == "_" || first == "$" || first == "@" || first.isLetter else { return false }
         if keywords.contains(path.lowercased()) { return false }
@@ -46,6 +61,13 @@ public enum FilterText {
     /// `path == "value"`.
     public static func equals(_ path: String, _ value: String) -> String? {
         field(path).map { $0 + " == " + string(value) }
+    }
+
+    /// The records holding a value as a value table keys it: `path == "value"`, or for a
+    /// long value kept as prefix and hash, `hash(path) == "hex"`.
+    public static func tableValue(_ path: String, _ key: String) -> String? {
+        guard let h = FieldStats.abbreviatedHash(key) else { return equals(path, key) }
+        return field(path).map { "hash(\($0)) == " + string(h) }
     }
 
     /// Records whose role value is missing as the stats count it: absent, null, or

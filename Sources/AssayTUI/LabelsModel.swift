@@ -184,10 +184,8 @@ public struct LabelsModel: Sendable {
 
     static func fixed(_ d: Double, _ places: Int) -> String {
         guard d.isFinite else { return "–" }
-        var p = 1.0
-        for _ in 0..<places { p *= 10 }
-        let r = (d * p).rounded() / p
-        var s = String(r)
+        // The report's rounding, padded to exactly `places` decimals for aligned columns.
+        var s = StatsReport.format(d, places)
         if let dot = s.firstIndex(of: ".") {
             let decimals = s.distance(from: dot, to: s.endIndex) - 1
             if decimals < places { s += String(repeating: "0", count: places - decimals) }
@@ -372,9 +370,10 @@ public struct LabelsModel: Sendable {
         let thin = "thin < " + fixed(tab.thinFraction * 100, 0) + "% of expected (+/-)"
         c.summary = [head, [Span("! empty", .error), Span("  "), Span("* thin", .warning), Span(" = \(thin) · "),
                             Span("\(tab.flaggedCells)", tab.flaggedCells > 0 ? .error : .number), Span(" flagged")]]
-        let fieldExprOK = FilterText.field(field) != nil
-        if !fieldExprOK {
-            c.notes = [[Span("counts are array elements; no filter can select them exactly, so Enter does nothing here", .dim)]]
+        let fieldExprOK = FilterText.anyElement(field) != nil
+        let elements = field.contains("[]")
+        if elements {
+            c.notes = [[Span("a record counts once per value (any element); row totals add values, so Enter on them does nothing", .dim)]]
         }
         let nameWidth = min(20, max(5, tab.labels.map { Sanitizer.spans($0, maxWidth: 30).width }.max() ?? 5))
         c.columns = [GridColumn("label", width: nameWidth)]
@@ -391,12 +390,12 @@ public struct LabelsModel: Sendable {
             let ld = labelDrill(label, labelPath: labelPath, acc: acc)
             var cells: [GridCell] = [isMissing ? .text(label, .dim) : .data(label)]
             let rowExpr = fromValues ? both(ld, FilterText.field(field).map { "has(\($0))" }) : ld
-            var actions: [RowAction?] = [drill(rowExpr, tab.rowTotals[li])]
+            var actions: [RowAction?] = [elements ? nil : drill(rowExpr, tab.rowTotals[li])]
             for (ci, col) in tab.columns.enumerated() {
                 let cell = tab.cells[li][ci]
                 let text = cell.count.grouped + (cell.isEmpty ? "!" : cell.isThin ? "*" : " ")
                 cells.append(.text(text, cell.isEmpty ? .error : cell.isThin ? .warning : .normal))
-                let valueExpr = roleField ? roleDrill(col, path: field, acc: acc) : FilterText.equals(field, col)
+                let valueExpr = roleField ? roleDrill(col, path: field, acc: acc) : FilterText.crossValue(field, col)
                 actions.append(fieldExprOK ? drill(both(ld, valueExpr), cell.count) : nil)
             }
             cells.append(.text(tab.rowTotals[li].grouped, .number))
@@ -407,7 +406,7 @@ public struct LabelsModel: Sendable {
         var totalActions: [RowAction?] = [nil]
         for (ci, col) in tab.columns.enumerated() {
             totals.append(.text(tab.columnTotals[ci].grouped + " ", .number))
-            let valueExpr = roleField ? roleDrill(col, path: field, acc: acc) : FilterText.equals(field, col)
+            let valueExpr = roleField ? roleDrill(col, path: field, acc: acc) : FilterText.crossValue(field, col)
             totalActions.append(fieldExprOK && labelPath != nil ? drill(valueExpr, tab.columnTotals[ci]) : nil)
         }
         totals.append(.text(tab.rowTotals.reduce(0, +).grouped, .number))
@@ -470,6 +469,8 @@ public struct LabelsModel: Sendable {
             }
             if f.values.isEmpty, f.arrayLengths.total > 0 {
                 topSpans = [Span("lengths: median \(f.arrayLengths.quantile(0.5) ?? 0), max \(f.arrayLengths.quantile(1) ?? 0)", .dim)]
+            } else if f.values.isEmpty, f.valuesTruncated {
+                topSpans = [Span("no repeated value seen", .dim)]
             }
             let flagged = flags.contains { $0.path == f.path }
             let kinds = kindsText(f)
@@ -507,6 +508,9 @@ public struct LabelsModel: Sendable {
         if path == nil {
             c.notes = [[Span("array elements: counts are per element; no filter selects them exactly", .dim)]]
         }
+        if f.valuesTruncated {
+            c.notes.append([Span("more than \(FieldStats.valueCap.grouped) distinct values: listing those seen more than once; counts are lower bounds", .dim)])
+        }
         let shown = top(f, 200)
         let maxCount = max(1, shown.first?.count ?? 1, missing)
         let valueWidth = min(32, max(9, shown.map { valueSpans($0.value).width }.max() ?? 5))
@@ -520,9 +524,10 @@ public struct LabelsModel: Sendable {
         for v in shown {
             c.rows.append(GridRow(cells: [.spans(valueSpans(v.value)), .text(v.count.grouped, .number), .text(pct(v.count, max(1, records))),
                                           .bar(Double(v.count) / Double(maxCount), .literal)],
-                                  actions: [FieldStats.isAbbreviated(v.value) ? nil : FilterText.equals(f.path, v.value).map { .drill(Drill($0, count: v.count)) }], key: v.value))
+                                  actions: [FilterText.tableValue(f.path, v.value).map { .drill(Drill($0, count: v.count)) }], key: v.value))
         }
-        c.empty = f.arrayLengths.total > 0 || f.kinds[.object] != nil ? "containers have no values to list; see their element paths" : "no values"
+        c.empty = f.arrayLengths.total > 0 || f.kinds[.object] != nil ? "containers have no values to list; see their element paths"
+            : f.valuesTruncated ? "no value seen more than once" : "no values"
         return c
     }
 

@@ -31,14 +31,27 @@ final class ScanRunner: Sendable {
             defer { box.removeAll() }
             return box
         }
-        if let s = latestStats.withLock({ slot in
+        let now = Self.now()
+        if let s = latestStats.withLock({ slot -> Action? in
+            // Partial counts are taken in at most every `partialInterval` (each one
+            // rebuilds the Labels model on the UI thread, time the scan's cores could use);
+            // until then the newest waits in the slot. The exact counts go at once.
+            if case .statsUpdate(_, _, _, _, false)? = slot, !inline,
+               now &- lastPartialTaken.withLock({ $0 }) < Self.partialInterval {
+                return nil
+            }
             defer { slot = nil }
             return slot
         }) {
+            if case .statsUpdate(_, _, _, _, false) = s { lastPartialTaken.withLock { $0 = now } }
             out.append(s)
         }
         return out
     }
+
+    /// Least time between two partial stats results taken in by the UI thread.
+    static let partialInterval: UInt64 = 150_000_000
+    private let lastPartialTaken = Mutex<UInt64>(0)
 
     var isBusy: Bool { running.withLock { !$0.isEmpty } }
 

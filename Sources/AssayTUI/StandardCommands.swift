@@ -95,6 +95,7 @@ public enum StandardCommands {
         "        !missing(label) and lower(source) == \"web\"",
         "        operators: == != < <= > >= ~ (regex) !~ && || ! ( )",
         "        functions: len(x) words(x) missing(x) has(x) lower(x) upper(x)",
+        "        hash(x): the #hex a long value's table entry ends in;",
         "        fields are dotted paths (meta.url, items[0].text);",
         "        tags[] == \"x\" holds when any element of tags is \"x\";",
         "        text/label/split/source/id also name the inferred role.",

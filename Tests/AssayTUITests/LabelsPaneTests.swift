@@ -1,4 +1,5 @@
 import AssayCore
+import Foundation
 import Testing
 @testable import AssayTUI
 
@@ -132,6 +133,80 @@ import Testing
         d.send("\n\n")
         #expect(d.state.filter?.expression.text == #"meta.annotator == "ann-1""#)
         #expect(d.state.filter?.matches.count == 888)
+    }
+
+    @Test func fullValueTablesSayTheyListRepeatsOnly() throws {
+        // 12,000 ids once each, one id twice: more distinct values than a table keeps.
+        var lines = (0..<12_000).map { #"{"id": "u-\#($0)", "label": "a"}"# }
+        lines += [#"{"id": "again", "label": "a"}"#, #"{"id": "again", "label": "b"}"#]
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("assay-tui-\(UUID().uuidString).jsonl")
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let d = try Dataset.open([url.path])
+        let acc = StatsScan.run(d)
+        let id = try #require(acc.fields["id"])
+        let content = LabelsModel.fieldValues(id, records: acc.records)
+        #expect(content.notes.contains { $0.map(\.text).joined().contains("listing those seen more than once") })
+        #expect(content.rows.map(\.key) == ["again"])
+        let label = LabelsModel.fieldValues(try #require(acc.fields["label"]), records: acc.records)
+        #expect(label.notes.isEmpty)
+    }
+
+    @Test func longValuesDrillDownByHash() throws {
+        // A long text three times, another once: the value list keeps them as prefix + hash.
+        let long = String(repeating: "a long review text ", count: 80)
+        var lines = (0..<3).map { #"{"text": "\#(long)", "label": "l\#($0)"}"# }
+        lines.append(#"{"text": "\#(long)!", "label": "l0"}"#)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("assay-tui-\(UUID().uuidString).jsonl")
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let d = try Dataset.open([url.path])
+        let acc = StatsScan.run(d)
+        let content = LabelsModel.fieldValues(try #require(acc.fields["text"]), records: acc.records)
+        let records = (0..<d.recordCount).compactMap { i -> Record? in
+            if case .record(let r) = d.record(at: i) { return r }
+            return nil
+        }
+        let drills = content.rows.compactMap { row -> Drill? in
+            if case .drill(let drill)? = row.actions.first { return drill }
+            return nil
+        }
+        #expect(drills.count == 2)
+        for drill in drills {
+            #expect(drill.expression.hasPrefix("hash(text) == "))
+            #expect(try Self.count(drill.expression, in: records, roles: d.roles) == drill.count)
+        }
+        #expect(drills.map(\.count).sorted() == [1, 3])
+    }
+
+    @Test func elementCrossTabCellsDrillDownExactly() throws {
+        let lines = [
+            #"{"text": "a", "label": "x", "tags": ["urgent", "urgent", "billing"]}"#,
+            #"{"text": "b", "label": "x", "tags": ["urgent"]}"#,
+            #"{"text": "c", "label": "y", "tags": ["billing", "billing"]}"#,
+            #"{"text": "d", "label": "y", "tags": []}"#,
+        ]
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("assay-tui-\(UUID().uuidString).jsonl")
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let d = try Dataset.open([url.path])
+        let acc = StatsScan.run(d)
+        var settings = LabelsSettings()
+        settings.crossField = "tags[]"
+        let model = LabelsModel(acc: acc, roles: d.roles, settings: settings)
+        let records = (0..<d.recordCount).compactMap { i -> Record? in
+            if case .record(let r) = d.record(at: i) { return r }
+            return nil
+        }
+        var drills: [Drill] = []
+        for row in model.content(.crossTab).rows {
+            for case .drill(let drill)? in row.actions { drills.append(drill) }
+        }
+        #expect(drills.contains { $0.expression == #"label == "x" && tags[] == "urgent""# && $0.count == 2 })
+        #expect(drills.contains { $0.expression == #"tags[] == "billing""# && $0.count == 2 })
+        for drill in drills {
+            #expect(try Self.count(drill.expression, in: records, roles: d.roles) == drill.count, "\(drill.expression)")
+        }
     }
 
     @Test func textShortcuts() {
