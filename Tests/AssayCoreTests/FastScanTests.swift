@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Synchronization
 @testable import AssayCore
 
 /// The fast JSONL scan must report exactly what the reference path (a `FieldValue` per
@@ -7,8 +8,10 @@ import Testing
 @Suite struct FastScanTests {
     let dir = TempDir()
 
+    /// Small chunks, so that the merging of chunks is exercised on small files too.
     func report(_ d: Dataset, fast: Bool) -> String {
-        JSONWriter.pretty(StatsReport(dataset: d, acc: StatsScan.run(d, fast: fast)).json)
+        let acc = StatsScan.run(d, fast: fast, minChunkBytes: 4096, progress: nil, partial: nil, isCancelled: { false })
+        return JSONWriter.pretty(StatsReport(dataset: d, acc: acc).json)
     }
 
     func expectSame(_ paths: [String], _ configure: (inout OpenOptions) -> Void = { _ in }) throws {
@@ -188,4 +191,71 @@ import Testing
         #expect(other.kinds[.number] == 1003)
         #expect(other.present == 1003)
     }
+
+    // MARK: chunks (the scan does not wait for the index)
+
+    @Test func chunkPlanCoversEveryByteOfEveryFileOnce() {
+        let sizes = [0, 1, 5 << 20, 300 << 20, 4096]
+        for partials in [false, true] {
+            let plan = StatsScan.chunkPlan(fileSizes: sizes, workers: 2, forPartials: partials, minChunkBytes: 1 << 20)
+            for (k, size) in sizes.enumerated() {
+                let ranges = plan.filter { $0.file == k }.map(\.bytes)
+                #expect(ranges.first?.lowerBound == 0)
+                #expect(ranges.last?.upperBound == size)
+                #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
+                #expect(size == 0 || ranges.allSatisfy { !$0.isEmpty })
+            }
+            // First chunks are small, so workers start while the index is near the start.
+            let big = plan.filter { $0.file == 3 }.map(\.bytes.count)
+            #expect(big[0] < big[1] && big[1] < big[2])
+        }
+    }
+
+    @Test func firstSlotAnswersOnlyOnceTheIndexHasGotThere() {
+        let index = RecordIndex(totalBytes: 100)
+        #expect(index.firstSlot(atOrAfter: 0) == nil)
+        index.append(offsets: [0, 10, 20], lines: [1, 2, 3], scannedTo: 25)
+        #expect(index.firstSlot(atOrAfter: 0) == 0)
+        #expect(index.firstSlot(atOrAfter: 5) == 1)
+        #expect(index.firstSlot(atOrAfter: 10) == 1)
+        #expect(index.firstSlot(atOrAfter: 20) == 2)
+        // Past the last slot found: a later slot may still start before 30.
+        #expect(index.firstSlot(atOrAfter: 30) == nil)
+        index.append(offsets: [40], lines: [4], scannedTo: 50)
+        #expect(index.firstSlot(atOrAfter: 30) == 3)
+        #expect(index.firstSlot(atOrAfter: 60) == nil)
+        index.finish()
+        #expect(index.firstSlot(atOrAfter: 60) == 4)
+        #expect(index.firstSlot(atOrAfter: Int.max) == 4)
+        let empty = RecordIndex(totalBytes: 0)
+        empty.finish()
+        #expect(empty.firstSlot(atOrAfter: 0) == 0)
+    }
+
+    @Test func chunkSizeChangesNoExactCount() throws {
+        // Three files (global slot numbers must carry across files), one malformed line.
+        let a = dir.write("train.jsonl", (0..<3000).map { #"{"text": "t\#($0)", "label": "l\#($0 % 7)"}"# }.joined(separator: "\n") + "\n")
+        let b = dir.write("test.jsonl", (0..<2000).map { #"{"text": "u\#($0)", "label": "l\#($0 % 5)"}"# }.joined(separator: "\n") + "\n{broken\n")
+        let c = dir.write("dev.jsonl", (0..<1000).map { #"{"text": "v\#($0)", "label": "l\#($0 % 3)"}"# }.joined(separator: "\n") + "\n")
+        let d = try Dataset.open([a, b, c])
+        let one = StatsScan.run(d)
+        for partial in [false, true] {
+            let dones = Mutex<[Int]>([])
+            let record: @Sendable (StatsAccumulator, Int, Int) -> Void = { _, done, _ in dones.withLock { $0.append(done) } }
+            let many = StatsScan.run(d, fast: true, minChunkBytes: 4096, progress: nil,
+                                     partial: partial ? record : nil, isCancelled: { false })
+            #expect(many.records == 6000 && one.records == 6000)
+            #expect(many.labels == one.labels)
+            #expect(many.labelBySplit == one.labelBySplit)
+            #expect(many.fields["text"]?.present == 6000)
+            #expect(many.malformed.map { $0.line } == [2001])
+            #expect(many.malformed.map { $0.file } == one.malformed.map { $0.file })
+            if partial {
+                let seen = dones.withLock { $0 }
+                #expect(seen.count > 3)
+                #expect(seen == seen.sorted() && seen.last == 6001)
+            }
+        }
+    }
+
 }

@@ -136,9 +136,11 @@ import Testing
     }
 
     @Test func fullValueTablesSayTheyListRepeatsOnly() throws {
-        // 12,000 ids once each, one id twice: more distinct values than a table keeps.
-        var lines = (0..<12_000).map { #"{"id": "u-\#($0)", "label": "a"}"# }
-        lines += [#"{"id": "again", "label": "a"}"#, #"{"id": "again", "label": "b"}"#]
+        // 12,000 ids once each, one id first and last: more distinct values than a table
+        // keeps (a value first seen after the table is full is not kept, whatever the chunks).
+        var lines = [#"{"id": "again", "label": "a"}"#]
+        lines += (0..<12_000).map { #"{"id": "u-\#($0)", "label": "a"}"# }
+        lines += [#"{"id": "again", "label": "b"}"#]
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("assay-tui-\(UUID().uuidString).jsonl")
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }

@@ -75,6 +75,22 @@ public final class RecordIndex: Sendable {
         }
     }
 
+    /// The first slot starting at or after byte `offset`, once the index can tell: a slot
+    /// found so far starts there or later, or the index is complete (then `count` if none
+    /// does). Nil while the builder has not got that far. Slots start in ascending order.
+    func firstSlot(atOrAfter offset: Int) -> Int? {
+        state.withLock { s in
+            @inline(__always) func start(_ i: Int) -> Int { s.blocks[i >> Self.blockShift].offset(i & (Self.blockSize - 1)) }
+            guard s.count > 0, start(s.count - 1) >= offset else { return s.complete ? s.count : nil }
+            var lo = 0, hi = s.count - 1
+            while lo < hi {
+                let mid = (lo + hi) >> 1
+                if start(mid) >= offset { hi = mid } else { lo = mid + 1 }
+            }
+            return lo
+        }
+    }
+
     /// 1-based line where slot `i` starts. `base` is the file's bytes, needed to count
     /// lines in blocks whose records span several lines (CSV with embedded newlines).
     func line(of i: Int, base: UnsafeRawPointer?) -> Int {

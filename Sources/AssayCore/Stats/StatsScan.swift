@@ -4,53 +4,54 @@ import Synchronization
 
 /// Runs a full scan of a dataset on all cores and returns the merged counts.
 public enum StatsScan {
-    /// Scan every record. `progress` is called now and then with (slots done, slots total).
+    /// Scan every record. `progress` is called now and then with (records done, records
+    /// total; an estimate while the index is still being built).
     /// `fast: false` forces the reference path (parse every record into a `FieldValue`).
+    ///
+    /// The scan does not wait for the record index: each chunk is the slots that start in a
+    /// fixed byte range of a file, and a worker waits only until the index has got past the
+    /// end of its range. Ranges depend on file sizes alone, so the counts do not depend on
+    /// timing.
     ///
     /// With `partial`, the scan hands the counts merged so far to `partial` each time the
     /// next chunk in file order is done (for a pane that fills in while the scan runs);
-    /// `isCancelled` is checked between chunks.
+    /// `isCancelled` is checked between chunks and while waiting for the index.
     public static func run(_ dataset: Dataset, fast: Bool = true,
                            progress: (@Sendable (Int, Int) -> Void)? = nil,
                            partial: (@Sendable (StatsAccumulator, _ done: Int, _ total: Int) -> Void)? = nil,
                            isCancelled: @escaping @Sendable () -> Bool = { false }) -> StatsAccumulator {
-        dataset.waitForIndex()
+        run(dataset, fast: fast, minChunkBytes: 1 << 20, progress: progress, partial: partial, isCancelled: isCancelled)
+    }
+
+    /// `minChunkBytes`: tests make it small so that small files are scanned in many chunks.
+    static func run(_ dataset: Dataset, fast: Bool, minChunkBytes: Int,
+                    progress: (@Sendable (Int, Int) -> Void)?,
+                    partial: (@Sendable (StatsAccumulator, _ done: Int, _ total: Int) -> Void)?,
+                    isCancelled: @escaping @Sendable () -> Bool) -> StatsAccumulator {
         let roles = dataset.roles
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let total = dataset.recordCount
-        // Few chunks: each one's value tables are merged by string at the end. A scan that
-        // reports partial results uses smaller ones so the first numbers come quickly.
-        let chunkSize = partial == nil ? max(4096, total / (workers * 3) + 1) : max(4096, min(250_000, total / (workers * 4) + 1))
-        // Chunks never span files: (file, first global slot, local range).
-        var chunks: [(file: Int, global: Int, local: Range<Int>)] = []
-        var global = 0
-        for (k, f) in dataset.files.enumerated() {
-            let n = f.index.count
-            var lo = 0
-            while lo < n {
-                let hi = min(n, lo + chunkSize)
-                chunks.append((k, global + lo, lo..<hi))
-                lo = hi
-            }
-            global += n
-        }
-        let results = Slots<StatsAccumulator>(count: chunks.count, initial: StatsAccumulator())
+        let plan = chunkPlan(fileSizes: dataset.files.map(\.size), workers: workers, forPartials: partial != nil,
+                             minChunkBytes: minChunkBytes)
+        let results = Slots<StatsAccumulator>(count: plan.count, initial: StatsAccumulator())
+        let slotCounts = Slots<Int>(count: plan.count, initial: 0)
         let done = Atomic<Int>(0)
-        let plan = chunks
         let work: @Sendable (Int) -> Void = { c in
             let chunk = plan[c]
+            guard let (global, local) = slots(of: chunk, in: dataset, isCancelled: isCancelled) else { return }
+            slotCounts[c] = local.count
+            guard !local.isEmpty else { return }
             let file = dataset.files[chunk.file]
             let acc: StatsAccumulator
             let format = file.layout.format
             if fast && (format == .jsonl || format == .csv || format == .tsv) && file.layout.encoding == .utf8
                 && roles.text.count <= 64, let base = file.mapped.base {
-                acc = scanFast(dataset, file: file, base: base, global: chunk.global, local: chunk.local, roles: roles)
+                acc = scanFast(dataset, file: file, base: base, global: global, local: local, roles: roles)
             } else {
-                acc = scanRecords(dataset, file: file, global: chunk.global, local: chunk.local, roles: roles)
+                acc = scanRecords(dataset, file: file, global: global, local: local, roles: roles)
             }
             results[c] = acc
-            let d = done.add(chunk.local.count, ordering: .relaxed).newValue
-            progress?(d, total)
+            let d = done.add(local.count, ordering: .relaxed).newValue
+            progress?(d, estimatedTotal(dataset))
         }
         guard let partial else {
             DispatchQueue.concurrentPerform(iterations: plan.count, execute: work)
@@ -91,18 +92,73 @@ public enum StatsScan {
             while next < plan.count, finished.withLock({ $0[next] }) {
                 merged.merge(results[next])
                 results[next] = StatsAccumulator()
-                doneRecords += plan[next].local.count
+                doneRecords += slotCounts[next]
                 next += 1
                 advanced = true
             }
             if advanced {
                 merged.keepRepeatsOfTruncatedFields()
-                partial(merged, doneRecords, total)
+                partial(merged, doneRecords, next == plan.count ? dataset.recordCount : estimatedTotal(dataset))
             }
             if isCancelled() { break }
         }
         group.wait()
         return merged
+    }
+
+    /// One chunk of the scan: the slots of `file` that start in `bytes`.
+    struct Chunk: Sendable {
+        var file: Int
+        var bytes: Range<Int>
+    }
+
+    /// Byte ranges covering every file. Each file's first chunks are smaller (an eighth of
+    /// the full size, doubling), so workers start while the index builder is still near the
+    /// start of the file. A scan that reports partial results uses smaller chunks so the
+    /// first numbers come quickly; one that does not, few (each chunk's value tables are
+    /// merged by string at the end).
+    static func chunkPlan(fileSizes: [Int], workers: Int, forPartials: Bool, minChunkBytes: Int) -> [Chunk] {
+        let total = fileSizes.reduce(0, +)
+        let full = max(minChunkBytes, forPartials ? min(128 << 20, total / (workers * 4) + 1) : total / (workers * 3) + 1)
+        var plan: [Chunk] = []
+        for (k, size) in fileSizes.enumerated() {
+            var lo = 0
+            var step = max(minChunkBytes, full / 8)
+            repeat {
+                let hi = min(size, lo + step)
+                plan.append(Chunk(file: k, bytes: lo..<hi))
+                lo = hi
+                step = min(full, step * 2)
+            } while lo < size
+        }
+        return plan
+    }
+
+    /// The global first slot and the file's local slots of `chunk`, waiting for the index
+    /// builder to get past the chunk's end; nil if cancelled meanwhile.
+    static func slots(of chunk: Chunk, in dataset: Dataset, isCancelled: () -> Bool) -> (global: Int, local: Range<Int>)? {
+        let file = dataset.files[chunk.file]
+        func slot(atOrAfter offset: Int) -> Int? {
+            while true {
+                if let s = file.index.firstSlot(atOrAfter: offset) { return s }
+                if isCancelled() { return nil }
+                usleep(200)
+            }
+        }
+        guard let lo = slot(atOrAfter: chunk.bytes.lowerBound),
+              let hi = chunk.bytes.upperBound >= file.size ? slot(atOrAfter: Int.max) : slot(atOrAfter: chunk.bytes.upperBound)
+        else { return nil }
+        // Files are indexed one after another: once this one has slots, the ones before are complete.
+        let base = dataset.files[..<chunk.file].reduce(0) { $0 + $1.index.count }
+        return (base + lo, lo..<max(lo, hi))
+    }
+
+    /// The record count, or while the index is being built, an estimate from the bytes it
+    /// has read.
+    static func estimatedTotal(_ dataset: Dataset) -> Int {
+        let p = dataset.indexProgress
+        if p.isComplete || p.bytesScanned == 0 { return p.records }
+        return Int(Double(p.records) * Double(p.totalBytes) / Double(p.bytesScanned))
     }
 
     /// The reference path: every record through `Dataset.record(at:)`.
