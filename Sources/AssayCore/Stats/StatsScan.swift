@@ -13,9 +13,11 @@ public enum StatsScan {
     /// end of its range. Ranges depend on file sizes alone, so the counts do not depend on
     /// timing.
     ///
-    /// With `partial`, the scan hands the counts merged so far to `partial` each time the
-    /// next chunk in file order is done (for a pane that fills in while the scan runs);
-    /// `isCancelled` is checked between chunks and while waiting for the index.
+    /// Chunks are merged in file order while the scan runs (so the counts do not depend on
+    /// timing, and the Labels pane and `assay stats` give the same numbers). With `partial`,
+    /// the scan hands the counts merged so far to `partial` each time the next chunk in file
+    /// order is done (for a pane that fills in while the scan runs); `isCancelled` is
+    /// checked between chunks and while waiting for the index.
     public static func run(_ dataset: Dataset, fast: Bool = true,
                            progress: (@Sendable (Int, Int) -> Void)? = nil,
                            partial: (@Sendable (StatsAccumulator, _ done: Int, _ total: Int) -> Void)? = nil,
@@ -30,8 +32,7 @@ public enum StatsScan {
                     isCancelled: @escaping @Sendable () -> Bool) -> StatsAccumulator {
         let roles = dataset.roles
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let plan = chunkPlan(fileSizes: dataset.files.map(\.size), workers: workers, forPartials: partial != nil,
-                             minChunkBytes: minChunkBytes)
+        let plan = chunkPlan(fileSizes: dataset.files.map(\.size), workers: workers, minChunkBytes: minChunkBytes)
         let results = Slots<StatsAccumulator>(count: plan.count, initial: StatsAccumulator())
         let slotCounts = Slots<Int>(count: plan.count, initial: 0)
         let done = Atomic<Int>(0)
@@ -53,16 +54,8 @@ public enum StatsScan {
             let d = done.add(local.count, ordering: .relaxed).newValue
             progress?(d, estimatedTotal(dataset))
         }
-        guard let partial else {
-            DispatchQueue.concurrentPerform(iterations: plan.count, execute: work)
-            var merged = StatsAccumulator()
-            for c in 0..<plan.count { merged.merge(results[c]) }
-            merged.keepRepeatsOfTruncatedFields()
-            return merged
-        }
         // Workers take chunks as they free up (no wave waits for its slowest chunk); this
-        // thread merges finished chunks in chunk order (so the counts do not depend on
-        // timing) and hands over what it has after each.
+        // thread merges finished chunks in chunk order and hands over what it has after each.
         let finished = Mutex<[Bool]>([Bool](repeating: false, count: plan.count))
         let ready = DispatchSemaphore(value: 0)
         let taken = Atomic<Int>(0)
@@ -98,7 +91,7 @@ public enum StatsScan {
             }
             if advanced {
                 merged.keepRepeatsOfTruncatedFields()
-                partial(merged, doneRecords, next == plan.count ? dataset.recordCount : estimatedTotal(dataset))
+                partial?(merged, doneRecords, next == plan.count ? dataset.recordCount : estimatedTotal(dataset))
             }
             if isCancelled() { break }
         }
@@ -112,14 +105,14 @@ public enum StatsScan {
         var bytes: Range<Int>
     }
 
-    /// Byte ranges covering every file. Each file's first chunks are smaller (an eighth of
-    /// the full size, doubling), so workers start while the index builder is still near the
-    /// start of the file. A scan that reports partial results uses smaller chunks so the
-    /// first numbers come quickly; one that does not, few (each chunk's value tables are
-    /// merged by string at the end).
-    static func chunkPlan(fileSizes: [Int], workers: Int, forPartials: Bool, minChunkBytes: Int) -> [Chunk] {
+    /// Byte ranges covering every file: about three chunks a worker (each chunk's value
+    /// tables are merged by string), at most 128 MiB (so a pane gets news of a huge file
+    /// often). Each file's first chunks are smaller (an eighth of the full size, doubling),
+    /// so workers start while the index builder is still near the start of the file and
+    /// the first partial counts come quickly.
+    static func chunkPlan(fileSizes: [Int], workers: Int, minChunkBytes: Int) -> [Chunk] {
         let total = fileSizes.reduce(0, +)
-        let full = max(minChunkBytes, forPartials ? min(128 << 20, total / (workers * 4) + 1) : total / (workers * 3) + 1)
+        let full = max(minChunkBytes, min(128 << 20, total / (workers * 3) + 1))
         var plan: [Chunk] = []
         for (k, size) in fileSizes.enumerated() {
             var lo = 0
@@ -234,7 +227,7 @@ public enum StatsScan {
 
 /// A record source that can also be scanned for stats (the Labels pane needs one).
 public protocol StatsSource: AnyObject, Sendable {
-    /// Scan every record, calling `partial` with the counts merged so far after each wave;
+    /// Scan every record, calling `partial` with the counts merged so far after each chunk;
     /// returns the exact counts (or what was counted before `isCancelled` turned true).
     func scanStats(partial: @escaping @Sendable (StatsAccumulator, _ done: Int, _ total: Int) -> Void,
                    isCancelled: @escaping @Sendable () -> Bool) -> StatsAccumulator
