@@ -105,23 +105,20 @@ public enum StatsScan {
         var bytes: Range<Int>
     }
 
-    /// Byte ranges covering every file: about three chunks a worker (each chunk's value
-    /// tables are merged by string), at most 128 MiB (so a pane gets news of a huge file
-    /// often). Each file's first chunks are smaller (an eighth of the full size, doubling),
-    /// so workers start while the index builder is still near the start of the file and
-    /// the first partial counts come quickly.
+    /// Byte ranges covering every file: about three chunks a worker, at most 128 MiB (so a
+    /// pane gets news of a huge file often). Not smaller: each chunk's value tables are
+    /// merged by string, and a chunk too small to fill its tables hands over every value.
+    /// (The index builder, itself parallel, gets past the first chunks within milliseconds.)
     static func chunkPlan(fileSizes: [Int], workers: Int, minChunkBytes: Int) -> [Chunk] {
         let total = fileSizes.reduce(0, +)
-        let full = max(minChunkBytes, min(128 << 20, total / (workers * 3) + 1))
+        let step = max(minChunkBytes, min(128 << 20, total / (workers * 3) + 1))
         var plan: [Chunk] = []
         for (k, size) in fileSizes.enumerated() {
             var lo = 0
-            var step = max(minChunkBytes, full / 8)
             repeat {
                 let hi = min(size, lo + step)
                 plan.append(Chunk(file: k, bytes: lo..<hi))
                 lo = hi
-                step = min(full, step * 2)
             } while lo < size
         }
         return plan
