@@ -100,4 +100,22 @@ import Testing
         }
         #expect(seen.count == base.count + 1)
     }
+
+    @Test func stableHashTellsApartEveryOneByteChangeAtEveryLength() {
+        // Lengths around the 16- and 48-byte steps; each byte changed in turn.
+        var seen: Set<UInt64> = []
+        var made = 0
+        for n in 1...130 {
+            let base = (0..<n).map { UInt8(ascii: "a") + UInt8($0 % 26) }
+            seen.insert(base.withUnsafeBytes { StableHash.hash($0) })
+            made += 1
+            for i in 0..<n {
+                var b = base
+                b[i] = UInt8(ascii: "Z")
+                seen.insert(b.withUnsafeBytes { StableHash.hash($0) })
+                made += 1
+            }
+        }
+        #expect(seen.count == made)
+    }
 }

@@ -43,6 +43,10 @@ public enum StableHash {
         return (a | b << 8 | c << 16, 0)
     }
 
+    /// Longer values take sixteen bytes a multiply: the 128-bit product of two words, each
+    /// xor-ed with a constant or the running state, folded to 64 bits (as wyhash does).
+    /// Every constant holds a 0xFF byte, which UTF-8 text never does, so no word of text
+    /// can cancel one and zero the product.
     @inline(__always)
     static func hash(_ p: UnsafeRawPointer, _ n: Int) -> UInt64 {
         @inline(__always) func step(_ h: UInt64, _ w: UInt64) -> UInt64 {
@@ -53,27 +57,31 @@ public enum StableHash {
             let (a, b) = fingerprint(p, n)
             return mix(step(step(0x9E37_79B9_7F4A_7C15 ^ (UInt64(n) &* 0xff51_afd7_ed55_8ccd), a), b))
         }
+        @inline(__always) func word(_ k: Int) -> UInt64 { p.loadUnaligned(fromByteOffset: k, as: UInt64.self) }
+        @inline(__always) func fold(_ a: UInt64, _ b: UInt64) -> UInt64 {
+            let r = a.multipliedFullWidth(by: b)
+            return r.high ^ r.low
+        }
+        let k0: UInt64 = 0xa076_1d64_78bd_64ff, k1: UInt64 = 0xe703_7ed1_a0b4_28ff, k2: UInt64 = 0x8ebc_6af0_9c88_c6ff
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ (UInt64(n) &* 0xff51_afd7_ed55_8ccd)
         var i = 0
-        if n >= 64 {
-            // Four independent lanes, so long texts do not wait on one multiply chain.
-            var a = h, b = h ^ 0x243F_6A88_85A3_08D3, c = h ^ 0x1319_8A2E_0370_7344, d = h ^ 0xA409_3822_299F_31D0
-            while i + 32 <= n {
-                a = step(a, p.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                b = step(b, p.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self))
-                c = step(c, p.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self))
-                d = step(d, p.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self))
-                i += 32
+        if n > 48 {
+            // Three independent lanes, so long texts do not wait on one multiply chain.
+            var h1 = h ^ k1, h2 = h ^ k2
+            while i + 48 < n {
+                h = fold(word(i) ^ k0, word(i + 8) ^ h)
+                h1 = fold(word(i + 16) ^ k1, word(i + 24) ^ h1)
+                h2 = fold(word(i + 32) ^ k2, word(i + 40) ^ h2)
+                i += 48
             }
-            h = step(step(step(step(h, a), b), c), d)
+            h ^= h1 ^ h2
         }
-        while i + 8 <= n {
-            h = step(h, p.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            i += 8
+        while i + 16 < n {
+            h = fold(word(i) ^ k0, word(i + 8) ^ h)
+            i += 16
         }
-        // The last partial word: the final eight bytes, overlapping the ones before (n > 16).
-        if i < n { h = step(h, p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) }
-        return mix(h)
+        // The last sixteen bytes, overlapping the ones before (n > 16).
+        return mix(fold(word(n - 16) ^ k1, word(n - 8) ^ h) ^ (UInt64(n) &* k2))
     }
 
     @inline(__always)

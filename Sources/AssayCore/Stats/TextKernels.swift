@@ -32,13 +32,23 @@ enum TextKernels {
             let x = unsafeBitCast(highBits, to: SIMD2<UInt64>.self)
             return high || (x[0] | x[1]) & 0x8080_8080_8080_8080 != 0
         }
+        @inline(__always) func stops(_ v: V) -> SIMDMask<SIMD16<Int8>> { (v .== quote) .| (v .== backslash) .| (v .< control) }
         while true {
             if i + 16 <= end {
                 let v = base.loadUnaligned(fromByteOffset: i, as: V.self)
                 highBits |= v
-                let m = unsafeBitCast((v .== quote) .| (v .== backslash) .| (v .< control), to: SIMD2<UInt64>.self)
+                let m = unsafeBitCast(stops(v), to: SIMD2<UInt64>.self)
                 if m[0] | m[1] == 0 {
                     i += 16
+                    // A long string (most are keys and short values): 32 bytes a step; the
+                    // block holding the stop is then found sixteen bytes at a time.
+                    while i + 32 <= end {
+                        let v0 = base.loadUnaligned(fromByteOffset: i, as: V.self)
+                        let v1 = base.loadUnaligned(fromByteOffset: i + 16, as: V.self)
+                        if anyLane(stops(v0) .| stops(v1)) { break }
+                        highBits |= v0 | v1
+                        i += 32
+                    }
                     continue
                 }
                 // The first quote, backslash or control byte: the mask is 0xFF per lane.
