@@ -91,16 +91,20 @@ enum DelimitedParser {
             if quoting == .csv, inQuotes || Bytes.find(Bytes.quote, in: base, from: i, to: nl) < nl {
                 var j = i
                 while j < nl {
-                    let b = base.load(fromByteOffset: j, as: UInt8.self)
                     if inQuotes {
-                        if b == Bytes.quote {
-                            if j + 1 < nl, base.load(fromByteOffset: j + 1, as: UInt8.self) == Bytes.quote {
-                                j += 1
-                            } else {
-                                inQuotes = false
-                            }
+                        // Inside quotes only the next quote matters (long texts: memchr speed).
+                        j = Bytes.find(Bytes.quote, in: base, from: j, to: nl)
+                        if j == nl { break }
+                        if j + 1 < nl, base.load(fromByteOffset: j + 1, as: UInt8.self) == Bytes.quote {
+                            j += 1
+                        } else {
+                            inQuotes = false
                         }
-                    } else if b == delimiter {
+                        j += 1
+                        continue
+                    }
+                    let b = base.load(fromByteOffset: j, as: UInt8.self)
+                    if b == delimiter {
                         atFieldStart = true
                     } else {
                         if b == Bytes.quote && atFieldStart { inQuotes = true }
