@@ -83,7 +83,8 @@ enum ProgressBar {
     static let last = Atomic<Int>(-1)
 
     static func draw(done: Int, total: Int) {
-        let pct = total == 0 ? 100 : done * 100 / total
+        // `total` is an estimate while the index is still being built.
+        let pct = total <= 0 ? 100 : min(100, done * 100 / total)
         guard last.exchange(pct, ordering: .relaxed) < pct else { return }
         let width = 30
         let filled = width * pct / 100

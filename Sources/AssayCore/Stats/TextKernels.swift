@@ -40,7 +40,8 @@ enum TextKernels {
                 let m = unsafeBitCast(stops(v), to: SIMD2<UInt64>.self)
                 if m[0] | m[1] == 0 {
                     i += 16
-                    // A long string (most are keys and short values): 32 bytes a step; the
+                    // Sixteen clean bytes: a long string (most are short keys and values,
+                    // which a 32-byte step would only slow down). On 32 bytes a step; the
                     // block holding the stop is then found sixteen bytes at a time.
                     while i + 32 <= end {
                         let v0 = base.loadUnaligned(fromByteOffset: i, as: V.self)
