@@ -147,6 +147,19 @@ enum TextKernels {
             if i &+ 16 <= n, !afterWideSpace {
                 let v = p.loadUnaligned(fromByteOffset: i, as: V.self)
                 let stop = i + 16
+                if !anyLane(v .>= continuation) {
+                    // All ASCII (most blocks): sixteen characters, only ASCII spaces.
+                    let w = p.loadUnaligned(fromByteOffset: i - 1, as: V.self)
+                    let ws = (v .== space) .| ((v &- nine) .< five)
+                    let wsBefore = (w .== space) .| ((w &- nine) .< five)
+                    starts &+= zero.replacing(with: one, where: .!ws .& wsBefore)
+                    chars &+= 16
+                    prevSpace = ws[15]
+                    blocks &+= 1
+                    if blocks == 255 { flush() }
+                    i = stop
+                    continue
+                }
                 if !anyLane((v .== c2) .| (v .== e1) .| (v .== e2) .| (v .== e3)) || !mayHoldSpace(i, v) {
                     let w = p.loadUnaligned(fromByteOffset: i - 1, as: V.self)
                     let ws = (v .== space) .| ((v &- nine) .< five)
