@@ -140,45 +140,42 @@ enum TextKernels {
             afterWideSpace = ws && b >= 0x80
             if ws { prevSpace = true } else { if prevSpace { words += 1 }; prevSpace = false }
         }
+        /// The block at `i` (bytes `v`, no non-ASCII space in it) by vector compares: word
+        /// starts, and characters (all sixteen when it is all ASCII, else its lead bytes).
+        @inline(__always) func vectorStep(_ v: V, ascii: Bool) {
+            // The byte before the block decides the word boundary at its first lane; its
+            // class is prevSpace except after a multi-byte space (the caller checks).
+            let w = p.loadUnaligned(fromByteOffset: i - 1, as: V.self)
+            let ws = (v .== space) .| ((v &- nine) .< five)
+            let wsBefore = (w .== space) .| ((w &- nine) .< five)
+            starts &+= zero.replacing(with: one, where: .!ws .& wsBefore)
+            if ascii {
+                chars &+= 16
+            } else {
+                leads &+= zero.replacing(with: one, where: (v & top2) .!= continuation)
+            }
+            prevSpace = ws[15]
+            blocks &+= 1
+            if blocks == 255 { flush() }
+            i &+= 16
+        }
         if n > 0 { step() }  // so the vector step always has a byte before its block
         while i < n {
-            // The vector step reads the byte before the block for the word boundary at its
-            // first lane; that byte's class is prevSpace except after a multi-byte space.
             if i &+ 16 <= n, !afterWideSpace {
                 let v = p.loadUnaligned(fromByteOffset: i, as: V.self)
-                let stop = i + 16
                 if !anyLane(v .>= continuation) {
-                    // All ASCII (most blocks): sixteen characters, only ASCII spaces.
-                    let w = p.loadUnaligned(fromByteOffset: i - 1, as: V.self)
-                    let ws = (v .== space) .| ((v &- nine) .< five)
-                    let wsBefore = (w .== space) .| ((w &- nine) .< five)
-                    starts &+= zero.replacing(with: one, where: .!ws .& wsBefore)
-                    chars &+= 16
-                    prevSpace = ws[15]
-                    blocks &+= 1
-                    if blocks == 255 { flush() }
-                    i = stop
-                    continue
+                    vectorStep(v, ascii: true)  // most blocks
+                } else if !anyLane((v .== c2) .| (v .== e1) .| (v .== e2) .| (v .== e3)) || !mayHoldSpace(i, v) {
+                    vectorStep(v, ascii: false)
+                } else {
+                    let stop = i + 16
+                    while i < stop { step() }
                 }
-                if !anyLane((v .== c2) .| (v .== e1) .| (v .== e2) .| (v .== e3)) || !mayHoldSpace(i, v) {
-                    let w = p.loadUnaligned(fromByteOffset: i - 1, as: V.self)
-                    let ws = (v .== space) .| ((v &- nine) .< five)
-                    let wsBefore = (w .== space) .| ((w &- nine) .< five)
-                    starts &+= zero.replacing(with: one, where: .!ws .& wsBefore)
-                    leads &+= zero.replacing(with: one, where: (v & top2) .!= continuation)
-                    prevSpace = ws[15]
-                    blocks &+= 1
-                    if blocks == 255 { flush() }
-                    i = stop
-                    continue
-                }
-                while i < stop { step() }
                 continue
             }
             step()
         }
         flush()
         return (chars, words)
-
     }
 }
