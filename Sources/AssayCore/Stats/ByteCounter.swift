@@ -102,6 +102,9 @@ final class ByteCounter {
             entryCapacity *= 2
             entries = entries.grown(moving: count, to: entryCapacity)
         }
+        // Growth written out here and in `KeyTrie.link`: a shared helper taking these stored
+        // properties `inout` made the compiler add dynamic exclusivity checks to `add`
+        // (+17% instructions for the whole scan under callgrind).
         if arenaCount + len > arenaCapacity {
             while arenaCount + len > arenaCapacity { arenaCapacity *= 2 }
             arena = arena.grown(moving: arenaCount, to: arenaCapacity)

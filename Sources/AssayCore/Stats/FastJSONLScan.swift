@@ -92,7 +92,7 @@ struct FastJSONLScanner {
         let key = String(decoding: UnsafeRawBufferPointer(start: p, count: n), as: UTF8.self)
         let path = pi == 0 ? key : nodePath[pi] + "." + key
         let id = addNode(path: path)
-        keys.link(id, parent: parent, p, n)
+        keys.link(id, parent: parent, p, n, k0, k1)
         return id
     }
 

@@ -69,13 +69,14 @@ final class KeyTrie {
         return -1
     }
 
-    /// Makes `id` (already appended) the child of `parent` with key `p[0..<n]`.
-    func link(_ id: Int32, parent: Int32, _ p: UnsafeRawPointer, _ n: Int) {
+    /// Makes `id` (already appended) the child of `parent` with key `p[0..<n]`, whose
+    /// `StableHash.fingerprint` is (k0, k1) (the failed `find` computed it).
+    func link(_ id: Int32, parent: Int32, _ p: UnsafeRawPointer, _ n: Int, _ k0: UInt64, _ k1: UInt64) {
         let node = nodes + Int(id)
-        let (k0, k1) = StableHash.fingerprint(p, n)
         node.pointee.keyLength = n
         node.pointee.k0 = k0
         node.pointee.k1 = k1
+        // As in `ByteCounter.insert` (why not shared: see there).
         if arenaCount + n > arenaCapacity {
             while arenaCount + n > arenaCapacity { arenaCapacity *= 2 }
             arena = arena.grown(moving: arenaCount, to: arenaCapacity)
