@@ -853,11 +853,27 @@ final class NodeCounts {
     @inline(__always) func row(_ n: Int) -> UnsafeMutablePointer<Int> { base + n * Self.stride }
 }
 
-/// HyperLogLog registers per trie node, allocated on a node's first value.
+/// HyperLogLog registers per trie node, allocated on a node's first value. The block
+/// pointers sit in manually managed memory: kept in a Swift array they cost a dynamic
+/// exclusivity check (a runtime call) on every value that reaches a sketch.
 final class NodeSketches {
-    private var blocks: [UnsafeMutablePointer<UInt8>?] = [nil]
+    private var blocks: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>
+    private var capacity = 16
+    private var count = 0
 
-    func append() { blocks.append(nil) }
+    init() {
+        blocks = .allocate(capacity: capacity)
+        append()
+    }
+
+    func append() {
+        if count == capacity {
+            capacity *= 2
+            blocks = blocks.grown(moving: count, to: capacity)
+        }
+        (blocks + count).initialize(to: nil)
+        count += 1
+    }
 
     @inline(__always) func registers(_ n: Int) -> UnsafeMutablePointer<UInt8> {
         if let b = blocks[n] { return b }
@@ -871,5 +887,8 @@ final class NodeSketches {
         blocks[n].map { UnsafeBufferPointer(start: $0, count: HyperLogLog.m) }
     }
 
-    deinit { for b in blocks { b?.deallocate() } }
+    deinit {
+        for i in 0..<count { blocks[i]?.deallocate() }
+        blocks.deallocate()
+    }
 }
