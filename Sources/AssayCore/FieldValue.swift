@@ -126,7 +126,7 @@ public indirect enum FieldValue: Sendable, Hashable {
 }
 
 /// The kinds of value a field can hold.
-public enum FieldKind: String, Sendable, CaseIterable, Comparable {
+public enum FieldKind: String, Sendable, CaseIterable, Comparable, BitwiseCopyable {
     case null, bool, number, string, array, object
 
     public static func < (a: FieldKind, b: FieldKind) -> Bool {

@@ -204,67 +204,84 @@ public struct JSONParser {
 
     /// Decode the escapes of a string's raw bytes (between the quotes).
     static func unescape(_ raw: UnsafeRawBufferPointer, latin1: Bool, offset: Int) throws(Failure) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(raw.count)
-        if let bad = appendUnescaped(raw, latin1: latin1, to: &out) {
-            throw Failure(offset: offset + bad.offset, message: bad.message)
+        var failure: (offset: Int, message: String)?
+        let s = String(unsafeUninitializedCapacity: unescapedBound(raw.count, latin1: latin1)) { out in
+            switch writeUnescaped(raw, latin1: latin1, to: out.baseAddress!) {
+            case .success(let n): return n
+            case .failure(let f): failure = (f.offset, f.message); return 0
+            }
         }
-        return String(decoding: out, as: UTF8.self)
+        if let failure { throw Failure(offset: offset + failure.offset, message: failure.message) }
+        return s
     }
 
-    /// Append the UTF-8 of a JSON string's content (escapes decoded; with `latin1`, bytes
-    /// from 0x80 up are ISO-8859-1 characters) to `out`. Returns where and why it fails.
-    /// A lone surrogate becomes U+FFFD.
-    @discardableResult
-    static func appendUnescaped(_ raw: UnsafeRawBufferPointer, latin1: Bool,
-                                to out: inout [UInt8]) -> (offset: Int, message: String)? {
-        var i = 0
-        func appendScalar(_ v: UInt32) {
-            let s = Unicode.Scalar(v) ?? "\u{FFFD}"
-            out.append(contentsOf: String(s).utf8)
-        }
+    /// The most bytes `writeUnescaped` writes for `count` raw bytes: escapes only shrink
+    /// (`\uXXXX` is six bytes for at most three), a Latin-1 byte can take two.
+    static func unescapedBound(_ count: Int, latin1: Bool) -> Int { latin1 ? 2 * count : count }
+
+    /// Write the UTF-8 of a JSON string's content (escapes decoded; with `latin1`, bytes
+    /// from 0x80 up are ISO-8859-1 characters) to `out`, which has room for
+    /// `unescapedBound(raw.count, latin1:)` bytes. Returns the bytes written, or where
+    /// (offset in `raw`) and why it fails. A lone surrogate becomes U+FFFD.
+    static func writeUnescaped(_ raw: UnsafeRawBufferPointer, latin1: Bool,
+                               to out: UnsafeMutablePointer<UInt8>) -> Result<Int, Failure> {
+        var i = 0, n = 0
+        // Plain statements, not nested functions: a nested function updating `n` made the
+        // compiler box it behind a dynamic exclusivity check.
         while i < raw.count {
             let b = raw[i]
             if b != Bytes.backslash {
                 if latin1 {
-                    if b >= 0x80 { appendScalar(UInt32(b)) } else { out.append(b) }
+                    if b >= 0x80 { n += writeScalar(UInt32(b), to: out + n) } else { out[n] = b; n += 1 }
                     i += 1
                     continue
                 }
                 // Copy the run up to the next backslash in one go.
                 let stop = memchr(raw.baseAddress! + i, Int32(Bytes.backslash), raw.count - i)
                 let j = stop.map { raw.baseAddress!.distance(to: UnsafeRawPointer($0)) } ?? raw.count
-                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[i..<j]))
+                (out + n).update(from: (raw.baseAddress! + i).assumingMemoryBound(to: UInt8.self), count: j - i)
+                n += j - i
                 i = j
                 continue
             }
-            guard i + 1 < raw.count else { return (i, "bad escape") }
+            guard i + 1 < raw.count else { return .failure(Failure(offset: i, message: "bad escape")) }
             let e = raw[i + 1]
             i += 2
+            let simple: UInt8
             switch e {
-            case UInt8(ascii: "\""): out.append(0x22)
-            case UInt8(ascii: "\\"): out.append(0x5C)
-            case UInt8(ascii: "/"): out.append(0x2F)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "\""): simple = 0x22
+            case UInt8(ascii: "\\"): simple = 0x5C
+            case UInt8(ascii: "/"): simple = 0x2F
+            case UInt8(ascii: "b"): simple = 0x08
+            case UInt8(ascii: "f"): simple = 0x0C
+            case UInt8(ascii: "n"): simple = 0x0A
+            case UInt8(ascii: "r"): simple = 0x0D
+            case UInt8(ascii: "t"): simple = 0x09
             case UInt8(ascii: "u"):
-                guard let v = hex4(raw, i) else { return (i - 2, "bad \\u escape") }
+                guard let v = hex4(raw, i) else { return .failure(Failure(offset: i - 2, message: "bad \\u escape")) }
                 i += 4
                 if (0xD800..<0xDC00).contains(v), i + 6 <= raw.count, raw[i] == Bytes.backslash,
                    raw[i + 1] == UInt8(ascii: "u"), let lo = hex4(raw, i + 2), (0xDC00..<0xE000).contains(lo) {
                     i += 6
-                    appendScalar(0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00))
+                    n += writeScalar(0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00), to: out + n)
                 } else {
-                    appendScalar(v)
+                    n += writeScalar(v, to: out + n)
                 }
+                continue
             default:
-                return (i - 2, "bad escape '\\\(Unicode.Scalar(e))'")
+                return .failure(Failure(offset: i - 2, message: "bad escape '\\\(Unicode.Scalar(e))'"))
             }
+            out[n] = simple
+            n += 1
         }
-        return nil
+        return .success(n)
+    }
+
+    /// The UTF-8 of scalar value `v` (U+FFFD if it is none) at `out`; returns its length.
+    private static func writeScalar(_ v: UInt32, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        var k = 0
+        for b in (Unicode.Scalar(v) ?? "\u{FFFD}").utf8 { out[k] = b; k += 1 }
+        return k
     }
 }
 

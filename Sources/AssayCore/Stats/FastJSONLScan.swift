@@ -48,15 +48,16 @@ struct FastJSONLScanner {
     static let valueRoles: UInt8 = 15
 
     // MARK: per-record state
-    private struct Event {
+    private struct Event: BitwiseCopyable {
         var node: Int32
         var kind: FieldKind
         var inScratch: Bool
         var offset: Int
         var length: Int   // bytes, or element count for arrays, or end offset for objects
     }
-    private var events: [Event] = []
-    private var scratch: [UInt8] = []
+    private let events = ScanBuffer<Event>(capacity: 64)
+    /// Decoded bytes of the record's escaped strings and quoted CSV fields.
+    private let scratch = ScanBuffer<UInt8>(capacity: 4096)
     private var base: UnsafeRawPointer
     private var pos = 0
     private var end = 0
@@ -77,8 +78,6 @@ struct FastJSONLScanner {
         crossRefs = [Unmanaged.passUnretained(pairs)]
         splitKeyNode = -2
         sourceKeyNode = -2
-        events.reserveCapacity(64)
-        scratch.reserveCapacity(4096)
     }
 
     // MARK: trie
@@ -168,8 +167,8 @@ struct FastJSONLScanner {
     mutating func scanRecord(from: Int, to: Int, index: Int, derivedSplit: [UInt8]?, derivedSource: [UInt8]?) -> Bool {
         pos = from
         end = to
-        events.removeAll(keepingCapacity: true)
-        scratch.removeAll(keepingCapacity: true)
+        events.removeAll()
+        scratch.removeAll()
         sawSplitKey = false
         sawSourceKey = false
         skipSpace()
@@ -186,12 +185,12 @@ struct FastJSONLScanner {
         if let d = derivedSplit, !sawSplitKey {
             let id = topLevelNode(Dataset.derivedSplitField)
             events.append(Event(node: id, kind: .string, inScratch: true, offset: scratch.count, length: d.count))
-            scratch += d
+            scratch.append(contentsOf: d)
         }
         if let d = derivedSource, !sawSourceKey {
             let id = topLevelNode(Dataset.derivedSourceField)
             events.append(Event(node: id, kind: .string, inScratch: true, offset: scratch.count, length: d.count))
-            scratch += d
+            scratch.append(contentsOf: d)
         }
         commit(record: index)
     }
@@ -207,8 +206,8 @@ struct FastJSONLScanner {
     /// otherwise the number of fields (the caller warns when it differs from the header's).
     mutating func scanDelimitedRecord(from: Int, to: Int, index: Int, layout: FileLayout,
                                       derivedSplit: [UInt8]?, derivedSource: [UInt8]?) -> Int? {
-        events.removeAll(keepingCapacity: true)
-        scratch.removeAll(keepingCapacity: true)
+        events.removeAll()
+        scratch.removeAll()
         sawSplitKey = false
         sawSourceKey = false
         if columnNames != layout.columns {
@@ -256,7 +255,7 @@ struct FastJSONLScanner {
                 while j < e {
                     let q = memchr(base + j, Int32(Bytes.quote), e - j)
                     let qi = q.map { base.distance(to: UnsafeRawPointer($0)) } ?? e
-                    scratch.append(contentsOf: UnsafeRawBufferPointer(start: base + j, count: qi - j))
+                    scratch.append((base + j).assumingMemoryBound(to: UInt8.self), count: qi - j)
                     j = qi
                     if j >= e { break }
                     if j + 1 < e, byte(j + 1) == Bytes.quote { scratch.append(Bytes.quote); j += 2; continue }
@@ -267,7 +266,7 @@ struct FastJSONLScanner {
                 if !closed { return nil }
                 while j < e, byte(j) != delimiter { scratch.append(byte(j)); j += 1 }
                 let n = scratch.count - off
-                let ok = scratch.withUnsafeBytes { n == 0 || valid($0.baseAddress! + off, n) }
+                let ok = n == 0 || valid(UnsafeRawPointer(scratch.base + off), n)
                 if !ok { return nil }
                 emit(field, inScratch: true, offset: off, length: n)
                 i = j
@@ -293,8 +292,8 @@ struct FastJSONLScanner {
     mutating func isValidRecord(from: Int, to: Int) -> Bool {
         pos = from
         end = to
-        events.removeAll(keepingCapacity: true)
-        scratch.removeAll(keepingCapacity: true)
+        events.removeAll()
+        scratch.removeAll()
         skipSpace()
         guard pos < end, byte(pos) == UInt8(ascii: "{") else { return false }
         guard parseObject(node: 0, depth: 0, topLevel: true) else { return false }
@@ -385,8 +384,12 @@ struct FastJSONLScanner {
     }
 
     /// Append the decoded bytes of `[a, b)` to scratch; false on a bad escape.
-    private mutating func decodeEscapes(_ a: Int, _ b: Int) -> Bool {
-        JSONParser.appendUnescaped(UnsafeRawBufferPointer(start: base + a, count: b - a), latin1: false, to: &scratch) == nil
+    private func decodeEscapes(_ a: Int, _ b: Int) -> Bool {
+        scratch.reserve(JSONParser.unescapedBound(b - a, latin1: false))
+        switch JSONParser.writeUnescaped(UnsafeRawBufferPointer(start: base + a, count: b - a), latin1: false, to: scratch.end) {
+        case .success(let n): scratch.commit(n); return true
+        case .failure: return false
+        }
     }
 
     private mutating func parseObject(node: Int32, depth: Int, topLevel: Bool) -> Bool {
@@ -410,7 +413,7 @@ struct FastJSONLScanner {
                     let off = scratch.count
                     guard decodeEscapes(k.start, k.end) else { return false }
                     let n = scratch.count - off
-                    keyNode = scratch.withUnsafeBytes { child(of: node, keyAt: $0.baseAddress! + off, length: n) }
+                    keyNode = child(of: node, keyAt: UnsafeRawPointer(scratch.base + off), length: n)
                     scratch.removeLast(n)
                 } else {
                     keyNode = child(of: node, keyAt: base + k.start, length: k.end - k.start)
@@ -480,13 +483,14 @@ struct FastJSONLScanner {
         var textSeen: UInt64 = 0
         var textParts = 0, chars = 0, words = 0
         let trackCross = roles.label != nil
-        scratch.withUnsafeBytes { sbuf in
-            let sbase = sbuf.baseAddress
+        do {
+            let sbase: UnsafeRawPointer? = UnsafeRawPointer(scratch.base)
             @inline(__always) func pointer(_ e: Event) -> UnsafeRawPointer? {
                 e.inScratch && e.kind != .object ? sbase.map { $0 + e.offset } : base + e.offset
             }
             // Pass 1: role values (the first occurrence of a role field decides).
-            for e in events {
+            for k in 0..<events.count {
+                let e = events.base[k]
                 let n = Int(e.node)
                 let r = nodeRole[n] & Self.valueRoles
                 if r == 0 { continue }
@@ -541,7 +545,8 @@ struct FastJSONLScanner {
                 }
             }
             // Pass 2: every field, and label × value for fields with few values.
-            for e in events {
+            for k in 0..<events.count {
+                let e = events.base[k]
                 let n = Int(e.node)
                 let c = counts.row(n)
                 c[NodeCounts.kinds + Self.kindIndex(e.kind)] += 1
@@ -654,8 +659,16 @@ struct FastJSONLScanner {
     }
 
     /// Whitespace-only (or empty) text, as `Character.isWhitespace` judges it.
+    @inline(__always)
     static func isBlank(_ p: UnsafeRawPointer?, _ n: Int) -> Bool {
         guard let p, n > 0 else { return true }
+        // Most values start with a visible ASCII character: answered without a call.
+        let b = p.load(as: UInt8.self)
+        if b > 0x20 && b < 0x80 { return false }
+        return isBlankScan(p, n)
+    }
+
+    private static func isBlankScan(_ p: UnsafeRawPointer, _ n: Int) -> Bool {
         for i in 0..<n {
             let b = p.load(fromByteOffset: i, as: UInt8.self)
             if b >= 0x80 {
