@@ -95,6 +95,47 @@ import Synchronization
         #expect(acc.malformed.count == 5)
     }
 
+    /// The scanner matches the key it expects next in place (`KeyTrie.predicted`): keys that
+    /// only start or end like the expected one, or spell it with escapes, or are cut off,
+    /// must read exactly as the reference parser reads them.
+    @Test func expectedKeysAreMatchedOnlyWhenTheBytesAreThatKey() throws {
+        let lines = [
+            #"{"text": "a", "label": "x", "meta": {"url": "u", "ts": "t"}, "": 0, "clé": 1}"#,
+            #"{"text": "b", "label": "y", "meta": {"url": "u", "ts": "t"}, "": 0, "clé": 1}"#,
+            #"{"tex": "c", "labels": "y", "meta": {"ur": "u", "tss": "t"}, "": 0, "cl": 1}"#,
+            #"{"text": "d", "label": "x", "meta": {"url": "u", "ts": "t"}, "": 0, "clé": 1}"#,
+            #"{"t\u0065xt": "e", "l\u0061bel": "x", "meta": {"url": "u", "ts": "t"}}"#,
+            #"{"text": "f", "label": "x", "meta": {"url": "u", "ts": "t"}, "x\"y": 1, "z": 2}"#,
+            #"{"text": "g", "label": "x", "meta": {"url": "u", "ts": "t"}, "x"y": 1, "z": 2}"#,
+            #"{"abcdefgh_middle1_ijklmnop": 1, "text": "h", "label": "x"}"#,
+            #"{"abcdefgh_middle2_ijklmnop": 1, "text": "i", "label": "x"}"#,
+            #"{"abcdefgh_middle1_ijklmnop": 1, "text": "j", "label": "x"}"#,
+            #"{"text" "k", "label": "x"}"#,
+            #"{"text": "l", "label": "x"}"#,
+            #"{"text": "m", "lab"#,
+            #"{"text": "n", "label"#,
+            #"{"text": "o", "label": "x"}"#,
+        ]
+        let p = dir.write("keys.jsonl", lines.joined(separator: "\n") + "\n")
+        let roles = RoleOverrides(text: ["text"], label: "label")
+        try expectSame([p]) { $0.roles = roles }
+        let (_, acc) = try scan([p]) { $0.roles = roles }
+        // `"x"y"`, the missing colon and the two cut-off records.
+        #expect(acc.malformed.map(\.line) == [7, 11, 13, 14])
+        #expect(acc.fields["abcdefgh_middle2_ijklmnop"]?.present == 1)
+        #expect(acc.fields["abcdefgh_middle1_ijklmnop"]?.present == 2)
+        #expect(acc.fields["x\"y"]?.present == 1)
+        #expect(acc.fields["text"]?.present == 10)
+        #expect(acc.fields["tex"]?.present == 1)
+        #expect(acc.fields["meta.ur"]?.present == 1)
+        // A key holding a quote is never matched raw: `"x"y"` is not the key `x"y`.
+        let q = dir.write("quote.jsonl", [#"{"x\"y": 1, "z": 2}"#, #"{"x"y": 1, "z": 2}"#, #"{"x\"y": 3}"#].joined(separator: "\n") + "\n")
+        try expectSame([q])
+        let (_, quoted) = try scan([q])
+        #expect(quoted.malformed.map(\.line) == [2])
+        #expect(quoted.fields["x\"y"]?.present == 2)
+    }
+
     @Test func wordCountingMatchesScalarCounting() {
         let texts = ["", " ", "a", " a ", "a b", "a\tb\nc\rd\u{0B}e\u{0C}f", "abcdefgh ijklmnop", "        x",
                      "x        ", "one  two   three    four", String(repeating: "ab ", count: 100), "\u{1C}a",
@@ -256,9 +297,11 @@ import Synchronization
             #expect(many.malformed.map { $0.line } == [2001])
             #expect(many.malformed.map { $0.file } == one.malformed.map { $0.file })
             if partial {
+                // How many partial reports there are depends on timing: chunks that finish
+                // while the merger is busy are merged in one step.
                 let seen = dones.withLock { $0 }
-                #expect(seen.count > 3)
-                #expect(seen == seen.sorted() && seen.last == 6001)
+                #expect(!seen.isEmpty && seen.last == 6001)
+                #expect(zip(seen, seen.dropFirst()).allSatisfy { $0 < $1 })
             }
         }
     }

@@ -407,16 +407,22 @@ struct FastJSONLScanner {
         } else {
             while true {
                 skipSpace()
-                guard pos < end, byte(pos) == Bytes.quote, let k = scanString() else { return false }
-                let keyNode: Int32
-                if k.escaped {
-                    let off = scratch.count
-                    guard decodeEscapes(k.start, k.end) else { return false }
-                    let n = scratch.count - off
-                    keyNode = child(of: node, keyAt: UnsafeRawPointer(scratch.base + off), length: n)
-                    scratch.removeLast(n)
+                guard pos < end, byte(pos) == Bytes.quote else { return false }
+                // Usually the key the trie expects next: matched in place, not scanned.
+                var (keyNode, n) = keys.predicted(parent: node, base + pos + 1, available: end - pos - 1)
+                if keyNode >= 0 {
+                    pos += n + 2
                 } else {
-                    keyNode = child(of: node, keyAt: base + k.start, length: k.end - k.start)
+                    guard let k = scanString() else { return false }
+                    if k.escaped {
+                        let off = scratch.count
+                        guard decodeEscapes(k.start, k.end) else { return false }
+                        n = scratch.count - off
+                        keyNode = child(of: node, keyAt: UnsafeRawPointer(scratch.base + off), length: n)
+                        scratch.removeLast(n)
+                    } else {
+                        keyNode = child(of: node, keyAt: base + k.start, length: k.end - k.start)
+                    }
                 }
                 if topLevel {
                     let r = nodeRole[Int(keyNode)]
@@ -716,8 +722,10 @@ struct FastJSONLScanner {
         acc.records = records
         for id in fieldOrder {
             let n = Int(id)
-            var f = FieldStats(path: nodePath[n])
             let c = counts.row(n)
+            // A path met only in records that turned out malformed is no field.
+            if (0..<6).allSatisfy({ c[NodeCounts.kinds + $0] == 0 }) { continue }
+            var f = FieldStats(path: nodePath[n])
             f.present = c[NodeCounts.present]
             for (k, kind) in [FieldKind.null, .bool, .number, .string, .array, .object].enumerated()
             where c[NodeCounts.kinds + k] > 0 {

@@ -16,6 +16,7 @@ final class KeyTrie {
         var lastChild: Int32 = -1
         var nextSibling: Int32 = -1
         var hint: Int32 = -1     // the child to try first
+        var plain = false        // no quote, backslash or control byte: `predicted` may match it raw
     }
 
     private var nodes: UnsafeMutablePointer<Node>
@@ -69,6 +70,28 @@ final class KeyTrie {
         return -1
     }
 
+    /// The child `find` would try first, if its key is exactly `p[0..<n]` followed by a
+    /// closing quote, with `available` bytes readable at `p`; else -1. The scanner asks this
+    /// before scanning a key: records mostly repeat their keys in one order, and a match
+    /// skips both the string scan and the lookup. Only keys whose bytes need no escaping
+    /// are offered, so raw bytes equal to one are that key.
+    @inline(__always)
+    func predicted(parent: Int32, _ p: UnsafeRawPointer, available: Int) -> (node: Int32, length: Int) {
+        let par = nodes + Int(parent)
+        let first = par.pointee.firstChild
+        let c = par.pointee.hint >= 0 ? par.pointee.hint : first
+        guard c >= 0 else { return (-1, 0) }
+        let node = nodes + Int(c)
+        let n = node.pointee.keyLength
+        guard node.pointee.plain, n < available, p.load(fromByteOffset: n, as: UInt8.self) == 0x22 else { return (-1, 0) }
+        let (k0, k1) = StableHash.fingerprint(p, n)
+        guard node.pointee.k0 == k0, node.pointee.k1 == k1,
+              n <= 16 || memcmp(arena + node.pointee.keyStart, p, n) == 0 else { return (-1, 0) }
+        let next = node.pointee.nextSibling
+        par.pointee.hint = next >= 0 ? next : first
+        return (c, n)
+    }
+
     /// Makes `id` (already appended) the child of `parent` with key `p[0..<n]`, whose
     /// `StableHash.fingerprint` is (k0, k1) (the failed `find` computed it).
     func link(_ id: Int32, parent: Int32, _ p: UnsafeRawPointer, _ n: Int, _ k0: UInt64, _ k1: UInt64) {
@@ -76,6 +99,12 @@ final class KeyTrie {
         node.pointee.keyLength = n
         node.pointee.k0 = k0
         node.pointee.k1 = k1
+        var plain = true
+        for i in 0..<n {
+            let b = p.load(fromByteOffset: i, as: UInt8.self)
+            if b == 0x22 || b == 0x5C || b < 0x20 { plain = false }
+        }
+        node.pointee.plain = plain
         // As in `ByteCounter.insert` (why not shared: see there).
         if arenaCount + n > arenaCapacity {
             while arenaCount + n > arenaCapacity { arenaCapacity *= 2 }
