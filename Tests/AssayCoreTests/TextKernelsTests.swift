@@ -44,6 +44,18 @@ import Testing
             }
             #expect(fast == slow, "\(s.debugDescription)")
         }
+        // Mostly ASCII (as most text is), so runs of all-ASCII blocks start and end anywhere.
+        for _ in 0..<3_000 {
+            var s = ""
+            for _ in 0..<g.below(200) {
+                s += g.below(10) == 0 ? Self.pieces[g.below(Self.pieces.count)] : ["word", "a", "longerwordhere", " ", "  ", "\t"][g.below(6)]
+            }
+            let (fast, slow) = s.withUTF8 { buf -> ((Int, Int), (Int, Int)) in
+                let p = UnsafeRawPointer(buf.baseAddress ?? UnsafePointer(bitPattern: 1)!)
+                return (TextKernels.measure(p, buf.count), FastJSONLScanner.measureScalars(p, buf.count))
+            }
+            #expect(fast == slow, "\(s.debugDescription)")
+        }
         // Long ASCII runs: more than 255 blocks, so the lane counters are flushed mid-text.
         var long = String(repeating: "ab cd\tef ", count: 2_000)
         let (fast, slow) = long.withUTF8 { buf in

@@ -71,6 +71,17 @@ enum TextKernels {
 
     // MARK: characters and words
 
+    static let laneIndex = V(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+
+    /// The sum of the eight bytes of `x` (each at most 255).
+    @inline(__always)
+    static func byteSum(_ x: UInt64) -> Int {
+        // Pairs, then quads, then the eight: no field overflows its width.
+        var y = (x & 0x00FF_00FF_00FF_00FF) &+ ((x >> 8) & 0x00FF_00FF_00FF_00FF)
+        y = (y & 0x0000_FFFF_0000_FFFF) &+ ((y >> 16) & 0x0000_FFFF_0000_FFFF)
+        return Int(truncatingIfNeeded: (y & 0xFFFF_FFFF) &+ (y >> 32))
+    }
+
     /// Characters (Unicode scalars) and whitespace-separated words of valid UTF-8 text.
     /// Whitespace is what `Unicode.Scalar.Properties.isWhitespace` says. Blocks of sixteen
     /// bytes with no possible non-ASCII whitespace are counted with vector compares; the
@@ -95,6 +106,8 @@ enum TextKernels {
             blocks = 0
         }
         @inline(__always) func isAsciiSpace(_ b: UInt8) -> Bool { b == 0x20 || b &- 9 < 5 }
+        /// Per lane: whether the byte is ASCII whitespace.
+        @inline(__always) func isSpace(_ v: V) -> SIMDMask<SIMD16<Int8>> { (v .== space) .| ((v &- nine) .< five) }
         /// Whether the block at `i` (whose bytes are `v`) may start a non-ASCII space: the
         /// lead bytes alone also start common punctuation (’ “ ” – … are E2 80 xx).
         @inline(__always) func mayHoldSpace(_ i: Int, _ v: V) -> Bool {
@@ -141,19 +154,14 @@ enum TextKernels {
             if ws { prevSpace = true } else { if prevSpace { words += 1 }; prevSpace = false }
         }
         /// The block at `i` (bytes `v`, no non-ASCII space in it) by vector compares: word
-        /// starts, and characters (all sixteen when it is all ASCII, else its lead bytes).
-        @inline(__always) func vectorStep(_ v: V, ascii: Bool) {
+        /// starts, and characters (its lead bytes).
+        @inline(__always) func vectorStep(_ v: V) {
             // The byte before the block decides the word boundary at its first lane; its
             // class is prevSpace except after a multi-byte space (the caller checks).
             let w = p.loadUnaligned(fromByteOffset: i - 1, as: V.self)
-            let ws = (v .== space) .| ((v &- nine) .< five)
-            let wsBefore = (w .== space) .| ((w &- nine) .< five)
-            starts &+= zero.replacing(with: one, where: .!ws .& wsBefore)
-            if ascii {
-                chars &+= 16
-            } else {
-                leads &+= zero.replacing(with: one, where: (v & top2) .!= continuation)
-            }
+            let ws = isSpace(v)
+            starts &+= zero.replacing(with: one, where: .!ws .& isSpace(w))
+            leads &+= zero.replacing(with: one, where: (v & top2) .!= continuation)
             prevSpace = ws[15]
             blocks &+= 1
             if blocks == 255 { flush() }
@@ -162,16 +170,51 @@ enum TextKernels {
         if n > 0 { step() }  // so the vector step always has a byte before its block
         while i < n {
             if i &+ 16 <= n, !afterWideSpace {
+                // A run of all-ASCII blocks (most text): a word starts where a space byte
+                // (the one before, loaded at i - 1) is followed by a non-space one. Counted
+                // in byte lanes, at most 255 blocks before the lanes are summed.
+                var run = 0
+                var runStarts = zero
+                while run < 255, i &+ 16 <= n {
+                    let v = p.loadUnaligned(fromByteOffset: i, as: V.self)
+                    let x = unsafeBitCast(v, to: SIMD2<UInt64>.self)
+                    if (x[0] | x[1]) & 0x8080_8080_8080_8080 != 0 { break }
+                    let w = p.loadUnaligned(fromByteOffset: i &- 1, as: V.self)
+                    // A true lane is 0xFF: subtracting it adds one.
+                    runStarts &-= unsafeBitCast(isSpace(w) .& .!isSpace(v), to: V.self)
+                    run &+= 1
+                    i &+= 16
+                }
+                if run > 0 {
+                    let sums = unsafeBitCast(runStarts, to: SIMD2<UInt64>.self)
+                    words &+= Self.byteSum(sums[0]) &+ Self.byteSum(sums[1])
+                    chars &+= 16 &* run
+                    prevSpace = isAsciiSpace(p.load(fromByteOffset: i &- 1, as: UInt8.self))
+                    continue
+                }
+                // A block with non-ASCII bytes.
                 let v = p.loadUnaligned(fromByteOffset: i, as: V.self)
-                if !anyLane(v .>= continuation) {
-                    vectorStep(v, ascii: true)  // most blocks
-                } else if !anyLane((v .== c2) .| (v .== e1) .| (v .== e2) .| (v .== e3)) || !mayHoldSpace(i, v) {
-                    vectorStep(v, ascii: false)
+                if !anyLane((v .== c2) .| (v .== e1) .| (v .== e2) .| (v .== e3)) || !mayHoldSpace(i, v) {
+                    vectorStep(v)
                 } else {
                     let stop = i + 16
                     while i < stop { step() }
                 }
                 continue
+            }
+            // The last bytes: when the sixteen ending the text are all ASCII, counted as one
+            // block whose lanes before `i` are left out.
+            if n >= 17, !afterWideSpace {
+                let v = p.loadUnaligned(fromByteOffset: n &- 16, as: V.self)
+                let x = unsafeBitCast(v, to: SIMD2<UInt64>.self)
+                if (x[0] | x[1]) & 0x8080_8080_8080_8080 == 0 {
+                    let w = p.loadUnaligned(fromByteOffset: n &- 17, as: V.self)
+                    let fresh = Self.laneIndex .>= V(repeating: UInt8(truncatingIfNeeded: i &- (n &- 16)))
+                    starts &+= zero.replacing(with: one, where: isSpace(w) .& .!isSpace(v) .& fresh)
+                    chars &+= n &- i
+                    i = n
+                    break
+                }
             }
             step()
         }
