@@ -15,6 +15,8 @@ import Testing
         #expect(add(&c, "new") == -1)
         #expect(c.truncated)
         for i in 0..<1000 { _ = add(&c, "key-\(i)") }
+        // Past the filter built when the table filled up: no new key gets in, no held one is lost.
+        #expect((0..<20_000).allSatisfy { add(&c, "other-\($0)") == -1 })
         let d = c.dictionary()
         #expect(d.count == 1000)
         #expect(d["key-7"] == 3)

@@ -31,9 +31,13 @@ final class ByteCounter {
     private var arenaCapacity: Int
     let cap: Int
     private(set) var truncated = false
-    /// One bit per hash bucket of the keys held (64 Ki bits): once the table is full,
-    /// most new values are turned away here without touching the table (a cache miss).
-    private let filter: UnsafeMutablePointer<UInt64>
+    /// Once the table is full: a Bloom filter of the keys held (two bits a key in one
+    /// word, about 26 bits a key), so that nearly every new value is turned away without
+    /// touching the table, a cache miss (about 0.5% get through, against 15% through the
+    /// one-bit-a-bucket filter this replaced; a third of a high-cardinality field's time
+    /// went to those misses).
+    private var full: UnsafeMutablePointer<UInt64>?
+    private var fullMask = 0
 
     init(cap: Int) {
         self.cap = cap
@@ -44,15 +48,13 @@ final class ByteCounter {
         entries = .allocate(capacity: entryCapacity)
         arenaCapacity = 256
         arena = .allocate(capacity: arenaCapacity)
-        filter = .allocate(capacity: 1024)
-        filter.initialize(repeating: 0, count: 1024)
     }
 
     deinit {
         table.deallocate()
         entries.deallocate()
         arena.deallocate()
-        filter.deallocate()
+        full?.deallocate()
     }
 
     /// The count of entry `i`.
@@ -65,11 +67,12 @@ final class ByteCounter {
     /// and the key is new.
     @inline(__always)
     func add(_ p: UnsafeRawPointer?, _ len: Int, hash: UInt64, n: Int = 1) -> Int32 {
-        let bucket = Int(truncatingIfNeeded: hash >> 40) & 0xFFFF
-        let bit: UInt64 = 1 << UInt64(bucket & 63)
-        if count >= cap, filter[bucket >> 6] & bit == 0 {
-            truncated = true
-            return -1
+        if let full {
+            let bits = Self.filterBits(hash)
+            if full[Int(truncatingIfNeeded: hash >> 40) & fullMask] & bits != bits {
+                truncated = true
+                return -1
+            }
         }
         let (k0, k1) = StableHash.fingerprint(p, len)
         var slot = Int(truncatingIfNeeded: hash) & mask
@@ -92,11 +95,11 @@ final class ByteCounter {
             truncated = true
             return -1
         }
-        return insert(p, len, hash: hash, k0: k0, k1: k1, n: n, slot: slot, filterWord: bucket >> 6, bit: bit)
+        return insert(p, len, hash: hash, k0: k0, k1: k1, n: n, slot: slot)
     }
 
     private func insert(_ p: UnsafeRawPointer?, _ len: Int, hash: UInt64, k0: UInt64, k1: UInt64, n: Int,
-                        slot: Int, filterWord: Int, bit: UInt64) -> Int32 {
+                        slot: Int) -> Int32 {
         let i = count
         if i == entryCapacity {
             entryCapacity *= 2
@@ -114,9 +117,29 @@ final class ByteCounter {
         arenaCount += len
         count += 1
         table[slot] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(i + 1)
-        filter[filterWord] |= bit
         if count * 2 > mask + 1 { grow() }
+        if count == cap { buildFilter() }
         return Int32(truncatingIfNeeded: i)
+    }
+
+    /// The two bits a key sets in its filter word (hash bits apart from those choosing the
+    /// word, the table slot and the tag).
+    @inline(__always)
+    private static func filterBits(_ hash: UInt64) -> UInt64 {
+        (1 << ((hash >> 16) & 63)) | (1 << ((hash >> 22) & 63))
+    }
+
+    private func buildFilter() {
+        var words = 64
+        while words * 64 < count * 26 { words *= 2 }
+        let f = UnsafeMutablePointer<UInt64>.allocate(capacity: words)
+        f.initialize(repeating: 0, count: words)
+        for i in 0..<count {
+            let h = entries[i].hash
+            f[Int(truncatingIfNeeded: h >> 40) & (words - 1)] |= Self.filterBits(h)
+        }
+        full = f
+        fullMask = words - 1
     }
 
     private func grow() {
