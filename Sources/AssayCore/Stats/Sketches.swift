@@ -177,7 +177,9 @@ public struct IntHistogram: Sendable, Equatable {
 
     /// Ascending (value, count) pairs.
     public var pairs: [(value: Int, count: Int)] {
-        var out: [(Int, Int)] = []
+        // Built with the labelled element type: an array of plain `(Int, Int)` returned as
+        // this type is converted element by element through dynamic casts.
+        var out: [(value: Int, count: Int)] = []
         for (v, c) in dense.enumerated() where c > 0 { out.append((v, c)) }
         for v in sparse.keys.sorted() { out.append((v, sparse[v]!)) }
         return out
@@ -188,11 +190,16 @@ public struct IntHistogram: Sendable, Equatable {
         guard total > 0 else { return nil }
         let rank = max(1, Int((q * Double(total)).rounded(.up)))
         var seen = 0
-        for (v, c) in pairs {
+        for (v, c) in dense.enumerated() where c > 0 {
             seen += c
             if seen >= rank { return v }
         }
-        return pairs.last?.value
+        let large = sparse.keys.sorted()
+        for v in large {
+            seen += sparse[v]!
+            if seen >= rank { return v }
+        }
+        return large.last ?? dense.lastIndex { $0 > 0 }
     }
 
     public var mean: Double { total == 0 ? 0 : Double(sum) / Double(total) }
