@@ -298,10 +298,11 @@ import Synchronization
             #expect(many.malformed.map { $0.file } == one.malformed.map { $0.file })
             if partial {
                 // How many partial reports there are depends on timing: chunks that finish
-                // while the merger is busy are merged in one step.
+                // while the merger is busy are merged in one step. A chunk can hold no record
+                // (a file's last few bytes), so the counts never fall but may stay.
                 let seen = dones.withLock { $0 }
                 #expect(!seen.isEmpty && seen.last == 6001)
-                #expect(zip(seen, seen.dropFirst()).allSatisfy { $0 < $1 })
+                #expect(seen == seen.sorted(), "\(seen)")
             }
         }
     }
