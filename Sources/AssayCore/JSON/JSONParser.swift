@@ -204,6 +204,7 @@ public struct JSONParser {
 
     /// Decode the escapes of a string's raw bytes (between the quotes).
     static func unescape(_ raw: UnsafeRawBufferPointer, latin1: Bool, offset: Int) throws(Failure) -> String {
+        guard raw.count > 0 else { return "" }
         var failure: (offset: Int, message: String)?
         let s = String(unsafeUninitializedCapacity: unescapedBound(raw.count, latin1: latin1)) { out in
             switch writeUnescaped(raw, latin1: latin1, to: out.baseAddress!) {
