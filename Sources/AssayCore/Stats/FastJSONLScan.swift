@@ -875,26 +875,14 @@ final class NodeCounts {
 }
 
 /// HyperLogLog registers per trie node, allocated on a node's first value. The block
-/// pointers sit in manually managed memory: kept in a Swift array they cost a dynamic
-/// exclusivity check (a runtime call) on every value that reaches a sketch.
+/// pointers sit in a `ScanBuffer`: kept in a Swift array they cost a dynamic exclusivity
+/// check (a runtime call) on every value that reaches a sketch.
 final class NodeSketches {
-    private var blocks: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>
-    private var capacity = 16
-    private var count = 0
+    private let blocks = ScanBuffer<UnsafeMutablePointer<UInt8>?>(capacity: 16)
 
-    init() {
-        blocks = .allocate(capacity: capacity)
-        append()
-    }
+    init() { append() }
 
-    func append() {
-        if count == capacity {
-            capacity *= 2
-            blocks = blocks.grown(moving: count, to: capacity)
-        }
-        (blocks + count).initialize(to: nil)
-        count += 1
-    }
+    func append() { blocks.append(nil) }
 
     @inline(__always) func registers(_ n: Int) -> UnsafeMutablePointer<UInt8> {
         if let b = blocks[n] { return b }
@@ -908,8 +896,5 @@ final class NodeSketches {
         blocks[n].map { UnsafeBufferPointer(start: $0, count: HyperLogLog.m) }
     }
 
-    deinit {
-        for i in 0..<count { blocks[i]?.deallocate() }
-        blocks.deallocate()
-    }
+    deinit { for i in 0..<blocks.count { blocks[i]?.deallocate() } }
 }
