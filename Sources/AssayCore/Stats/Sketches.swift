@@ -208,8 +208,11 @@ public struct IntHistogram: Sendable, Equatable {
 /// Counts of non-negative integers (text lengths) in a growable buffer, for the scan's
 /// per-record updates (an `IntHistogram` checks its array's uniqueness on every add);
 /// `histogram` hands them over.
+///
+/// Counts are 32-bit: a scan chunk holds at most 128 MiB, so no count reaches 2^32, and
+/// the per-label text-length tallies take half the cache (their updates miss it often).
 final class Tally {
-    private var counts: UnsafeMutablePointer<Int>
+    private var counts: UnsafeMutablePointer<UInt32>
     private var capacity = 256
     private var large: [Int: Int] = [:]
 
@@ -221,7 +224,7 @@ final class Tally {
     deinit { counts.deallocate() }
 
     @inline(__always) func add(_ v: Int) {
-        if v < capacity { counts[v] += 1 } else { addBeyond(v) }
+        if v < capacity { counts[v] &+= 1 } else { addBeyond(v) }
     }
 
     private func addBeyond(_ v: Int) {
@@ -233,12 +236,12 @@ final class Tally {
         counts = counts.grown(moving: capacity, to: c)
         (counts + capacity).initialize(repeating: 0, count: c - capacity)
         capacity = c
-        counts[v] += 1
+        counts[v] &+= 1
     }
 
     var histogram: IntHistogram {
         var h = IntHistogram()
-        for v in 0..<capacity where counts[v] > 0 { h.add(v, count: counts[v]) }
+        for v in 0..<capacity where counts[v] > 0 { h.add(v, count: Int(counts[v])) }
         for (v, c) in large.sorted(by: { $0.key < $1.key }) { h.add(v, count: c) }
         return h
     }

@@ -106,6 +106,7 @@ public enum StatsScan {
     }
 
     /// Byte ranges covering every file: about three chunks a worker, at most 128 MiB (so a
+    /// chunk counts fewer than 2^32 of anything, as `Tally` needs, and so a
     /// pane gets news of a huge file often). Not smaller: each chunk's value tables are
     /// merged by string, and a chunk too small to fill its tables hands over every value.
     /// (The index builder, itself parallel, gets past the first chunks within milliseconds.)
