@@ -63,17 +63,24 @@ final class ByteCounter {
     /// The hash entry `i` was added with.
     func hash(at i: Int) -> UInt64 { entries[i].hash }
 
+    /// Whether the table is full and the filter says a key with this hash is not in it
+    /// (then `add` would return -1 too); lets a caller skip building a key.
+    @inline(__always)
+    func turnsAway(hash: UInt64) -> Bool {
+        guard let full else { return false }
+        let bits = Self.filterBits(hash)
+        if full[Int(truncatingIfNeeded: hash >> 40) & fullMask] & bits != bits {
+            truncated = true
+            return true
+        }
+        return false
+    }
+
     /// Add `n` to the key's count. Returns the entry index, or -1 when the table is full
     /// and the key is new.
     @inline(__always)
     func add(_ p: UnsafeRawPointer?, _ len: Int, hash: UInt64, n: Int = 1) -> Int32 {
-        if let full {
-            let bits = Self.filterBits(hash)
-            if full[Int(truncatingIfNeeded: hash >> 40) & fullMask] & bits != bits {
-                truncated = true
-                return -1
-            }
-        }
+        if turnsAway(hash: hash) { return -1 }
         let (k0, k1) = StableHash.fingerprint(p, len)
         var slot = Int(truncatingIfNeeded: hash) & mask
         let tag = hash & 0xFFFF_FFFF_0000_0000

@@ -578,10 +578,15 @@ struct FastJSONLScanner {
                     let v: Int32
                     let counter = counterRefs[n]
                     if e.length > FieldStats.longValue {
-                        longKey.removeAll(keepingCapacity: true)
-                        FieldStats.appendTableKey(UnsafeRawBufferPointer(start: p, count: e.length), hash: h, to: &longKey)
-                        // The key ends in the value's hash, which therefore identifies it too.
-                        v = longKey.withUnsafeBytes { k in counter._withUnsafeGuaranteedRef { $0.add(k.baseAddress, k.count, hash: h) } }
+                        // Built only if the table may hold it (a full table turns most away).
+                        if counter._withUnsafeGuaranteedRef({ $0.turnsAway(hash: h) }) {
+                            v = -1
+                        } else {
+                            longKey.removeAll(keepingCapacity: true)
+                            FieldStats.appendTableKey(UnsafeRawBufferPointer(start: p, count: e.length), hash: h, to: &longKey)
+                            // The key ends in the value's hash, which therefore identifies it too.
+                            v = longKey.withUnsafeBytes { k in counter._withUnsafeGuaranteedRef { $0.add(k.baseAddress, k.count, hash: h) } }
+                        }
                     } else {
                         v = counter._withUnsafeGuaranteedRef { $0.add(p, e.length, hash: h) }
                     }

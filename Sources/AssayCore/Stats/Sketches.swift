@@ -8,11 +8,18 @@ public enum StableHash {
 
     /// Sixteen lowercase hex digits.
     public static func hex(_ h: UInt64) -> String {
-        let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(16)
-        for shift in stride(from: 60, through: 0, by: -4) { out.append(digits[Int((h >> UInt64(shift)) & 0xF)]) }
+        appendHex(h, to: &out)
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The sixteen lowercase hex digits of `h`, appended as bytes.
+    static func appendHex(_ h: UInt64, to out: inout [UInt8]) {
+        for shift in stride(from: 60, through: 0, by: -4) {
+            let d = UInt8(truncatingIfNeeded: (h >> UInt64(shift)) & 0xF)
+            out.append(d < 10 ? 0x30 + d : 0x57 + d)
+        }
     }
 
     @inline(__always)

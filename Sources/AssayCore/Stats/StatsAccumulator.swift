@@ -61,7 +61,7 @@ public struct FieldStats: Sendable {
         while cut > 0, raw[cut] & 0xC0 == 0x80 { cut -= 1 }
         out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[0..<cut]))
         out.append(contentsOf: "… #".utf8)
-        out.append(contentsOf: StableHash.hex(hash).utf8)
+        StableHash.appendHex(hash, to: &out)
     }
 
     init(path: String) {
