@@ -34,38 +34,38 @@ enum TextKernels {
         }
         @inline(__always) func stops(_ v: V) -> SIMDMask<SIMD16<Int8>> { (v .== quote) .| (v .== backslash) .| (v .< control) }
         while true {
-            if i + 16 <= end {
+            if i &+ 16 <= end {
                 let v = base.loadUnaligned(fromByteOffset: i, as: V.self)
                 highBits |= v
                 let m = unsafeBitCast(stops(v), to: SIMD2<UInt64>.self)
                 if m[0] | m[1] == 0 {
-                    i += 16
+                    i &+= 16
                     // Sixteen clean bytes: a long string (most are short keys and values,
                     // which a 32-byte step would only slow down). On 32 bytes a step; the
                     // block holding the stop is then found sixteen bytes at a time.
-                    while i + 32 <= end {
+                    while i &+ 32 <= end {
                         let v0 = base.loadUnaligned(fromByteOffset: i, as: V.self)
-                        let v1 = base.loadUnaligned(fromByteOffset: i + 16, as: V.self)
+                        let v1 = base.loadUnaligned(fromByteOffset: i &+ 16, as: V.self)
                         if anyLane(stops(v0) .| stops(v1)) { break }
                         highBits |= v0 | v1
-                        i += 32
+                        i &+= 32
                     }
                     continue
                 }
                 // The first quote, backslash or control byte: the mask is 0xFF per lane.
-                i += m[0] != 0 ? m[0].trailingZeroBitCount >> 3 : 8 + m[1].trailingZeroBitCount >> 3
+                i &+= m[0] != 0 ? m[0].trailingZeroBitCount &>> 3 : 8 &+ m[1].trailingZeroBitCount &>> 3
                 let b = base.load(fromByteOffset: i, as: UInt8.self)
                 if b == 0x22 { return (i, escaped, anyHigh()) }
-                if b == 0x5C { escaped = true; i += 2; continue }
+                if b == 0x5C { escaped = true; i &+= 2; continue }
                 return nil
             }
             guard i < end else { return nil }
             let b = base.load(fromByteOffset: i, as: UInt8.self)
             if b == 0x22 { return (i, escaped, anyHigh()) }
-            if b == 0x5C { escaped = true; i += 2; continue }
+            if b == 0x5C { escaped = true; i &+= 2; continue }
             if b < 0x20 { return nil }
             if b >= 0x80 { high = true }
-            i += 1
+            i &+= 1
         }
     }
 
