@@ -62,7 +62,8 @@ class Control:
     def __init__(self):
         self.p = subprocess.Popen(["tmux", "-L", sock, "-C", "attach-session", "-f", "ignore-size", "-t", "b"],
                                   env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  stderr=subprocess.DEVNULL, text=True, bufsize=1)
+                                  stderr=subprocess.DEVNULL, text=True, bufsize=1,
+                                  errors="replace")  # %output lines may cut a character
 
     def command(self, line):
         """Run one tmux command; its output (the lines between %begin and %end)."""
