@@ -143,7 +143,7 @@ import Synchronization
                      "😀 👍🏽 e\u{301}", "\u{200B}zero width is not space", "\u{FEFF}bom"]
         for t in texts {
             var s = t
-            let fast = s.withUTF8 { FastJSONLScanner.measure(UnsafeRawPointer($0.baseAddress ?? UnsafePointer(bitPattern: 1)!), $0.count) }
+            let fast = s.withUTF8 { TextKernels.measure(UnsafeRawPointer($0.baseAddress ?? UnsafePointer(bitPattern: 1)!), $0.count) }
             let slow = s.withUTF8 { FastJSONLScanner.measureScalars(UnsafeRawPointer($0.baseAddress ?? UnsafePointer(bitPattern: 1)!), $0.count) }
             #expect(fast == slow, "\(t.debugDescription)")
         }

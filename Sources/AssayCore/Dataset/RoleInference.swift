@@ -54,7 +54,7 @@ public enum RoleInference {
                 case .string(let s):
                     profiles[path]!.strings += 1
                     profiles[path]!.scalars += 1
-                    let m = FastJSONLScanner.measure(s)
+                    let m = TextKernels.measure(s)
                     profiles[path]!.totalChars += m.chars
                     profiles[path]!.totalWords += m.words
                     if profiles[path]!.distinct.count <= 1000 { profiles[path]!.distinct.insert(s) }

@@ -285,7 +285,7 @@ extension FilterNode {
                 }
             case .words:
                 guard let t = v.nonNullText else { return .missing }
-                let n = FastJSONLScanner.measure(t).words
+                let n = TextKernels.measure(t).words
                 return .number(Double(n), text: String(n))
             case .hash:
                 // The hash a value table keeps after the prefix of a long value (`… #hex`).

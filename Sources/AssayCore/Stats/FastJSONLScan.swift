@@ -541,9 +541,9 @@ struct FastJSONLScanner {
                         textParts += 1
                         let m: (chars: Int, words: Int)
                         if let vb = valueBytes {
-                            m = vb.withUnsafeBytes { Self.measure($0.baseAddress!, vb.count) }
+                            m = vb.withUnsafeBytes { TextKernels.measure($0.baseAddress!, vb.count) }
                         } else {
-                            m = Self.measure(p ?? base, e.length)
+                            m = TextKernels.measure(p ?? base, e.length)
                         }
                         chars += m.chars
                         words += m.words
@@ -690,11 +690,6 @@ struct FastJSONLScanner {
         return true
     }
 
-    /// Characters (Unicode scalars) and whitespace-separated words of UTF-8 text.
-    static func measure(_ p: UnsafeRawPointer, _ n: Int) -> (chars: Int, words: Int) {
-        TextKernels.measure(p, n)
-    }
-
     /// Reference for tests: Unicode scalars and `isWhitespace` from the standard library.
     static func measureScalars(_ p: UnsafeRawPointer, _ n: Int) -> (chars: Int, words: Int) {
         let s = String(decoding: UnsafeRawBufferPointer(start: p, count: n), as: UTF8.self)
@@ -705,15 +700,6 @@ struct FastJSONLScanner {
             if u.properties.isWhitespace { inWord = false } else if !inWord { inWord = true; words += 1 }
         }
         return (chars, words)
-    }
-
-    /// Characters and words of a string, as the text role counts them.
-    static func measure(_ s: String) -> (chars: Int, words: Int) {
-        var s = s
-        return s.withUTF8 { buf in
-            guard let b = buf.baseAddress else { return (0, 0) }
-            return measure(UnsafeRawPointer(b), buf.count)
-        }
     }
 
     // MARK: results

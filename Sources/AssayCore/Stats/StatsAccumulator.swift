@@ -224,7 +224,7 @@ public struct StatsAccumulator: Sendable {
         }
         if !roles.text.isEmpty {
             if let text = roles.text(of: record) {
-                let (chars, words) = FastJSONLScanner.measure(text)
+                let (chars, words) = TextKernels.measure(text)
                 textChars.add(chars)
                 textWords.add(words)
                 if roles.label != nil {

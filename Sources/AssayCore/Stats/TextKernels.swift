@@ -82,6 +82,15 @@ enum TextKernels {
         return Int(truncatingIfNeeded: (y & 0xFFFF_FFFF) &+ (y >> 32))
     }
 
+    /// Characters and words of a string, as the text role counts them.
+    static func measure(_ s: String) -> (chars: Int, words: Int) {
+        var s = s
+        return s.withUTF8 { buf in
+            guard let b = buf.baseAddress else { return (0, 0) }
+            return measure(UnsafeRawPointer(b), buf.count)
+        }
+    }
+
     /// Characters (Unicode scalars) and whitespace-separated words of valid UTF-8 text.
     /// Whitespace is what `Unicode.Scalar.Properties.isWhitespace` says. Blocks of sixteen
     /// bytes with no possible non-ASCII whitespace are counted with vector compares; the
