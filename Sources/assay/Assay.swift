@@ -100,9 +100,12 @@ struct DatasetOptions: ParsableArguments {
     }
 
     /// Open the dataset, or exit: 1 when nothing could be read, 2 for usage errors.
-    func open(releasePages: Bool = false) throws -> Dataset {
+    /// `sampleIndexOnly`: JSON Lines files are indexed only for role inference (a one-pass
+    /// stats scan finds their records itself).
+    func open(releasePages: Bool = false, sampleIndexOnly: Bool = false) throws -> Dataset {
         var o = openOptions()
         o.releasePages = releasePages
+        o.sampleIndexOnly = sampleIndexOnly
         do {
             return try Dataset.open(paths, options: o)
         } catch {

@@ -36,7 +36,8 @@ struct Stats: ParsableCommand {
     }
 
     func run() throws {
-        let dataset = try data.open(releasePages: true)
+        // The scan finds JSON Lines records itself; `--index-only` times the full index.
+        let dataset = try data.open(releasePages: true, sampleIndexOnly: !indexOnly)
         let showProgress = isatty(2) == 1
         if indexOnly {
             dataset.waitForIndex()
@@ -46,7 +47,7 @@ struct Stats: ParsableCommand {
         let progress: (@Sendable (Int, Int) -> Void)? = showProgress ? { @Sendable done, total in
             ProgressBar.draw(done: done, total: total)
         } : nil
-        // The scan runs while the index is still being built.
+        // The scan runs while the index (of formats it cannot read line by line) is built.
         let t1 = DispatchTime.now()
         let acc = StatsScan.run(dataset, progress: progress)
         dataset.waitForIndex()

@@ -307,4 +307,45 @@ import Synchronization
         }
     }
 
+    /// `assay stats` indexes JSON Lines only for role inference and lets each chunk find
+    /// its own lines: the report must be the one the full index gives, with the same slots
+    /// per file and the same line for every malformed record.
+    @Test func linesFoundWithoutTheIndexGiveTheSameReport() throws {
+        // Past the index's first segment (1 MiB), so that only a sample gets indexed.
+        func lines(_ n: Int, _ tag: String, every: Int) -> [String] {
+            (0..<n).map { i in
+                switch i % every {
+                case 7: return #"{"text": "broken \#(i)"#
+                case 11: return ""
+                case 13: return "   \t"
+                default: return #"{"id": "\#(tag)\#(i)", "text": "record \#(i) of \#(tag) with some words", "label": "l\#(i % 5)"}"#
+                }
+            }
+        }
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let train = dir.write("train.jsonl", bom + Array(lines(20_000, "a", every: 997).joined(separator: "\r\n").utf8))
+        let test = dir.write("test.jsonl", lines(20_000, "b", every: 1_499).joined(separator: "\n") + "\n\n")
+        let csv = dir.write("dev.csv", "text,label\n" + (0..<50).map { "c\($0),l\($0 % 3)" }.joined(separator: "\n") + "\n")
+        let small = dir.write("valid.jsonl", #"{"text": "one", "label": "l1"}"# + "\n{bad\n")
+        // With a CSV file, the full index is built (it numbers records across files).
+        for paths in [[train], [small, test, train], [test, csv, train]] {
+            let full = try Dataset.open(paths)
+            var o = OpenOptions()
+            o.sampleIndexOnly = true
+            let sampled = try Dataset.open(paths, options: o)
+            sampled.waitForIndex()
+            #expect(sampled.scanFindsRecords == !paths.contains(csv))
+            #expect(sampled.files.contains { $0.index.isSampleOnly } == sampled.scanFindsRecords)
+            #expect(sampled.roles == full.roles)
+            for fast in [true, false] {
+                let a = StatsScan.run(sampled, fast: fast, minChunkBytes: 64 << 10, progress: nil, partial: nil, isCancelled: { false })
+                let b = StatsScan.run(full, fast: fast, minChunkBytes: 1 << 20, progress: nil, partial: nil, isCancelled: { false })
+                #expect(a.malformed == b.malformed)
+                #expect(!a.malformed.isEmpty)
+                let ra = JSONWriter.pretty(StatsReport(dataset: sampled, acc: a).json)
+                let rb = JSONWriter.pretty(StatsReport(dataset: full, acc: b).json)
+                #expect(ra == rb, "\(paths) fast: \(fast)")
+            }
+        }
+    }
 }

@@ -28,9 +28,11 @@ let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
 /// `../shared/data` beside the checkout, as CI has it.
 let sharedData = repoRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
 
-/// Open and scan, returning the report's pieces.
+/// Open and scan as `assay stats` does (JSON Lines indexed only for role inference),
+/// returning the report's pieces.
 func scan(_ paths: [String], _ configure: (inout OpenOptions) -> Void = { _ in }) throws -> (Dataset, StatsAccumulator) {
     var o = OpenOptions()
+    o.sampleIndexOnly = true
     configure(&o)
     let d = try Dataset.open(paths, options: o)
     return (d, StatsScan.run(d))

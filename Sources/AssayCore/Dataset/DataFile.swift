@@ -66,10 +66,11 @@ public final class DataFile: Sendable {
 
     public var size: Int { mapped.size }
 
-    /// Build the index (blocking). `releasePages` keeps a full scan's resident set small.
-    func buildIndex(releasePages: Bool) {
+    /// Build the index (blocking). `releasePages` keeps a full scan's resident set small;
+    /// `sampleOnly` indexes only the first records of a JSON Lines file.
+    func buildIndex(releasePages: Bool, sampleOnly: Bool) {
         let s = IndexBuilder.build(mapped, layout: layout, dataStart: dataStart, dataStartLine: dataStartLine,
-                                   index: index, releasePages: releasePages)
+                                   index: index, releasePages: releasePages, sampleOnly: sampleOnly)
         shape.withLock { $0 = s }
     }
 
@@ -100,8 +101,10 @@ public final class DataFile: Sendable {
     }
 
     /// Parse slot `i` into the record's fields (without derived fields).
-    func parse(_ i: Int) -> Parsed {
-        let raw = rawBytes(of: i)
+    func parse(_ i: Int) -> Parsed { parse(raw: rawBytes(of: i)) }
+
+    /// Parse one record's bytes (a slot's, or a line a scan found itself).
+    func parse(raw: UnsafeRawBufferPointer) -> Parsed {
         let latin1 = layout.encoding == .latin1
         switch layout.format {
         case .jsonl:

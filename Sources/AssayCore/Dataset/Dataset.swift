@@ -32,6 +32,10 @@ public struct OpenOptions: Sendable {
     public var roles = RoleOverrides()
     /// Keep the resident set small while indexing (for full scans of huge files).
     public var releasePages = false
+    /// Index only as far as role inference needs, when every file is JSON Lines: for a
+    /// one-pass stats scan, which then finds the records itself (`assay stats`). Browsing
+    /// needs the full index.
+    public var sampleIndexOnly = false
 
     public enum SourceFrom: String, Sendable, CaseIterable {
         case dir, file
@@ -52,6 +56,10 @@ public final class Dataset: RecordSource, @unchecked Sendable {
     public private(set) var roles: Roles
     public let displayName: String
     let options: OpenOptions
+    /// Stats scans find the records of every file themselves, and the index holds only a
+    /// sample: `OpenOptions.sampleIndexOnly`, taken when every file is JSON Lines (other
+    /// files need the full index, and it numbers records across files).
+    let scanFindsRecords: Bool
     private let indexing = DispatchGroup()
 
     /// Open paths (files or folders). Throws when nothing readable is found.
@@ -103,6 +111,7 @@ public final class Dataset: RecordSource, @unchecked Sendable {
         self.skipped = skipped
         self.notices = notices
         self.options = options
+        scanFindsRecords = options.sampleIndexOnly && files.allSatisfy { $0.layout.format == .jsonl }
         self.roles = Roles()
         if files.count == 1 {
             displayName = files[0].path
@@ -118,10 +127,10 @@ public final class Dataset: RecordSource, @unchecked Sendable {
 
     private func startIndexing() {
         let files = self.files
-        let release = options.releasePages
+        let release = options.releasePages, sampleOnly = scanFindsRecords
         indexing.enter()
         DispatchQueue.global(qos: .userInitiated).async { [indexing] in
-            for f in files { f.buildIndex(releasePages: release) }
+            for f in files { f.buildIndex(releasePages: release, sampleOnly: sampleOnly) }
             indexing.leave()
         }
     }
@@ -130,7 +139,7 @@ public final class Dataset: RecordSource, @unchecked Sendable {
     private func waitForSample() {
         let deadline = DispatchTime.now() + .seconds(2)
         while DispatchTime.now() < deadline {
-            if files.allSatisfy({ $0.index.isComplete }) { return }
+            if files.allSatisfy({ $0.index.isComplete || $0.index.isSampleOnly }) { return }
             if files[0].index.count >= 1000 { return }
             usleep(1000)
         }

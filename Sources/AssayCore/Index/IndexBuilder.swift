@@ -19,27 +19,40 @@ enum IndexBuilder {
         var error: String?
     }
 
-    /// Index the whole file. `dataStart` skips a BOM and a header row.
+    /// Index the whole file. `dataStart` skips a BOM and a header row. With `sampleOnly`,
+    /// a JSON Lines file is indexed only as far as its first segment (enough records to
+    /// infer roles from); the index then stays incomplete and says so (`isSampleOnly`).
     static func build(_ file: MappedFile, layout: FileLayout, dataStart: Int, dataStartLine: Int,
-                      index: RecordIndex, releasePages: Bool) -> DocumentShape {
-        defer { index.finish() }
-        guard let base = file.base, dataStart < file.size else { return DocumentShape() }
+                      index: RecordIndex, releasePages: Bool, sampleOnly: Bool = false) -> DocumentShape {
+        guard let base = file.base, dataStart < file.size else {
+            index.finish()
+            return DocumentShape()
+        }
+        var shape = DocumentShape()
         switch layout.format {
         case .json:
-            return scanDocument(base, from: dataStart, to: file.size, index: index)
+            shape = scanDocument(base, from: dataStart, to: file.size, index: index)
         case .csv where layout.quoting == .csv, .tsv where layout.quoting == .csv:
             scanQuoted(file, base: base, from: dataStart, line: dataStartLine, layout: layout,
                        index: index, releasePages: releasePages)
         default:
-            scanLines(file, base: base, from: dataStart, line: dataStartLine, index: index,
-                      releasePages: releasePages)
+            let stopped = scanLines(file, base: base, from: dataStart, line: dataStartLine, index: index,
+                                    releasePages: releasePages, firstSegmentOnly: sampleOnly && layout.format == .jsonl)
+            if stopped {
+                index.finishSample()
+                return shape
+            }
         }
-        return DocumentShape()
+        index.finish()
+        return shape
     }
 
     /// Non-blank lines are slots. Segments are scanned in parallel, published in order.
+    /// With `firstSegmentOnly`, stops after the first segment; returns whether it stopped
+    /// before the end of the file.
+    @discardableResult
     static func scanLines(_ file: MappedFile, base: UnsafeRawPointer, from: Int, line: Int,
-                          index: RecordIndex, releasePages: Bool) {
+                          index: RecordIndex, releasePages: Bool, firstSegmentOnly: Bool = false) -> Bool {
         let end = file.size
         // Segment boundaries at line starts.
         // The first segment is small and published alone, so a browser has its first
@@ -73,7 +86,9 @@ enum IndexBuilder {
             }
             if releasePages { file.release(bounds[s]..<bounds[s + n]) }
             s += n
+            if firstSegmentOnly && s < segments { return true }
         }
+        return false
     }
 
     /// Line starts of non-blank lines in [a, b) (a is a line start), with 0-based

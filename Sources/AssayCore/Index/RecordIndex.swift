@@ -31,6 +31,8 @@ public final class RecordIndex: Sendable {
         var count = 0
         var bytesScanned: Int64 = 0
         var complete = false
+        /// Only the first slots were indexed, on purpose (see `finishSample`).
+        var sampleOnly = false
         var lastLine = 0
     }
 
@@ -45,6 +47,10 @@ public final class RecordIndex: Sendable {
     public var count: Int { state.withLock { $0.count } }
 
     public var isComplete: Bool { state.withLock { $0.complete } }
+
+    /// The builder stopped after the first slots, for role inference: a one-pass scan
+    /// reads the rest of the file itself (`OpenOptions.sampleIndexOnly`).
+    public var isSampleOnly: Bool { state.withLock { $0.sampleOnly } }
 
     public var progress: IndexProgress {
         state.withLock { s in
@@ -129,6 +135,11 @@ public final class RecordIndex: Sendable {
             }
             s.bytesScanned = Int64(scannedTo)
         }
+    }
+
+    /// End a build that indexed only the first slots (`isComplete` stays false).
+    func finishSample() {
+        state.withLock { $0.sampleOnly = true }
     }
 
     func finish() {

@@ -171,6 +171,9 @@ public struct StatsAccumulator: Sendable {
     public var records = 0
     public var malformed: [MalformedRecord] = []
     public var warnings: [MalformedRecord] = []
+    /// Record slots (records and malformed ones) the scan met, per file (its position in
+    /// the dataset).
+    public var slotsPerFile: [Int: Int] = [:]
     var fieldOrder: [String] = []
     public var fields: [String: FieldStats] = [:]
     public var labels: [String: Int] = [:]
@@ -293,6 +296,7 @@ public struct StatsAccumulator: Sendable {
         records += o.records
         malformed += o.malformed
         warnings += o.warnings
+        for (k, n) in o.slotsPerFile { slotsPerFile[k, default: 0] += n }
         for p in o.fieldOrder {
             var target = p
             if fields[p] == nil && fields.count >= FieldStats.maxPaths { target = FieldStats.overflowPath }

@@ -18,6 +18,12 @@ public struct StatsReport: Sendable {
         self.thinFraction = thinFraction
     }
 
+    /// Record slots of file `k`: its index's count, or, when the index holds only a sample
+    /// (`OpenOptions.sampleIndexOnly`), what the scan found.
+    func slots(of k: Int) -> Int {
+        dataset.scanFindsRecords ? acc.slotsPerFile[k, default: 0] : dataset.files[k].index.count
+    }
+
     public var coverage: Coverage { Coverage(acc, thinFraction: thinFraction) }
 
     /// Cross-tabs worth reporting: label × split, label × source, then the other
@@ -77,11 +83,9 @@ public struct StatsReport: Sendable {
         func issue(_ m: MalformedRecord) -> FieldValue {
             .object([.init("file", .string(m.file)), .init("line", num(m.line)), .init("reason", .string(m.reason))])
         }
-        var fileSlots: [String: Int] = [:]
-        for f in dataset.files { fileSlots[f.path] = f.index.count }
-        o.append(.init("files", .array(dataset.files.map { f in
+        o.append(.init("files", .array(dataset.files.enumerated().map { k, f in
             var m: [FieldValue.Member] = [.init("path", .string(f.path)), .init("format", .string(f.layout.format.rawValue)),
-                                          .init("layout", .string(f.layout.summary)), .init("slots", num(f.index.count))]
+                                          .init("layout", .string(f.layout.summary)), .init("slots", num(slots(of: k)))]
             if let s = f.splitFromName { m.append(.init("split", .string(s))) }
             if let s = f.sourceFromName { m.append(.init("source", .string(s))) }
             return .object(m)
@@ -241,8 +245,8 @@ public struct StatsReport: Sendable {
         var files = Section(title: "Files")
         if dataset.files.count > 1 || dataset.files.first?.splitFromName != nil {
             files.table = [["file", "format", "slots", "split", "source"]]
-            for f in dataset.files {
-                files.table.append([t(f.path), f.layout.summary, Self.grouped(f.index.count), f.splitFromName ?? "", f.sourceFromName ?? ""])
+            for (k, f) in dataset.files.enumerated() {
+                files.table.append([t(f.path), f.layout.summary, Self.grouped(slots(of: k)), f.splitFromName ?? "", f.sourceFromName ?? ""])
             }
             files.rightAligned = [2]
         } else if let f = dataset.files.first {

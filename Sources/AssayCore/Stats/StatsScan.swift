@@ -34,24 +34,35 @@ public enum StatsScan {
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         let plan = chunkPlan(fileSizes: dataset.files.map(\.size), workers: workers, minChunkBytes: minChunkBytes)
         let results = Slots<StatsAccumulator>(count: plan.count, initial: StatsAccumulator())
-        let slotCounts = Slots<Int>(count: plan.count, initial: 0)
+        // Per chunk: its record slots, and (when it found its lines itself) its newlines.
+        let slotCounts = Slots<(slots: Int, newlines: Int)>(count: plan.count, initial: (0, 0))
         let done = Atomic<Int>(0)
         let work: @Sendable (Int) -> Void = { c in
             let chunk = plan[c]
-            guard let (global, local) = slots(of: chunk, in: dataset, isCancelled: isCancelled) else { return }
-            slotCounts[c] = local.count
-            guard !local.isEmpty else { return }
             let file = dataset.files[chunk.file]
-            let acc: StatsAccumulator
-            let format = file.layout.format
-            if fast && (format == .jsonl || format == .csv || format == .tsv) && file.layout.encoding == .utf8
-                && roles.text.count <= 64, let base = file.mapped.base {
-                acc = scanFast(dataset, file: file, base: base, global: global, local: local, roles: roles)
+            var acc: StatsAccumulator
+            let count: Int
+            if dataset.scanFindsRecords {
+                let r = scanLines(dataset, fileIndex: chunk.file, bytes: chunk.bytes, roles: roles, fast: fast)
+                acc = r.acc
+                count = r.slots
+                slotCounts[c] = (r.slots, r.newlines)
             } else {
-                acc = scanRecords(dataset, file: file, global: global, local: local, roles: roles)
+                guard let (global, local) = slots(of: chunk, in: dataset, isCancelled: isCancelled) else { return }
+                slotCounts[c] = (local.count, 0)
+                guard !local.isEmpty else { return }
+                let format = file.layout.format
+                if fast && (format == .jsonl || format == .csv || format == .tsv) && file.layout.encoding == .utf8
+                    && roles.text.count <= 64, let base = file.mapped.base {
+                    acc = scanFast(dataset, file: file, base: base, global: global, local: local, roles: roles)
+                } else {
+                    acc = scanRecords(dataset, file: file, global: global, local: local, roles: roles)
+                }
+                count = local.count
             }
+            acc.slotsPerFile[chunk.file] = count
             results[c] = acc
-            let d = done.add(local.count, ordering: .relaxed).newValue
+            let d = done.add(count, ordering: .relaxed).newValue
             progress?(d, estimatedTotal(dataset))
         }
         // Workers take chunks as they free up (no wave waits for its slowest chunk); this
@@ -79,19 +90,29 @@ public enum StatsScan {
         var merged = StatsAccumulator()
         var next = 0
         var doneRecords = 0
+        // Chunks that found their own lines number them from 0: where the chunk starts.
+        var lineFile = -1, lineBase = 0
         while next < plan.count {
             ready.wait()
             var advanced = false
             while next < plan.count, finished.withLock({ $0[next] }) {
-                merged.merge(results[next])
+                var acc = results[next]
                 results[next] = StatsAccumulator()
-                doneRecords += slotCounts[next]
+                let (count, newlines) = slotCounts[next]
+                let k = plan[next].file
+                if dataset.scanFindsRecords {
+                    if lineFile != k { (lineFile, lineBase) = (k, dataset.files[k].dataStartLine) }
+                    for i in acc.malformed.indices { acc.malformed[i].line += lineBase }
+                    lineBase += newlines
+                }
+                merged.merge(acc)
+                doneRecords += count
                 next += 1
                 advanced = true
             }
             if advanced {
                 merged.keepRepeatsOfTruncatedFields()
-                partial?(merged, doneRecords, next == plan.count ? dataset.recordCount : estimatedTotal(dataset))
+                partial?(merged, doneRecords, next == plan.count ? doneRecords : estimatedTotal(dataset))
             }
             if isCancelled() { break }
         }
@@ -166,6 +187,60 @@ public enum StatsScan {
         }
         acc.keepRepeatsOfTruncatedFields()
         return acc
+    }
+
+    /// A chunk of a JSON Lines file when the index holds only a sample: the non-blank lines
+    /// that start in `bytes` (the slots the index would give it), found here, each read by
+    /// the fast scanner or else by the full parser. Lines of malformed records count from
+    /// the chunk's first line (0); the merger adds where the chunk starts. Returns the
+    /// counts, the slots found, and the newlines passed.
+    static func scanLines(_ dataset: Dataset, fileIndex: Int, bytes: Range<Int>, roles: Roles,
+                          fast: Bool) -> (acc: StatsAccumulator, slots: Int, newlines: Int) {
+        let file = dataset.files[fileIndex]
+        guard let base = file.mapped.base else { return (StatsAccumulator(), 0, 0) }
+        let size = file.size
+        // The first line starting in the range.
+        var a = max(bytes.lowerBound, file.dataStart)
+        if a > file.dataStart { a = min(size, Bytes.find(Bytes.newline, in: base, from: a - 1, to: size) + 1) }
+        var scanner = FastJSONLScanner(roles: roles, base: base)
+        let useFast = fast && file.layout.encoding == .utf8 && roles.text.count <= 64
+        var side = StatsAccumulator()
+        var malformed: [MalformedRecord] = []
+        let split = file.splitFromName.map { Array($0.utf8) }
+        let source = file.sourceFromName.map { Array($0.utf8) }
+        var slots = 0, newlines = 0
+        var released = a
+        while a < bytes.upperBound && a < size {
+            let nl = Bytes.find(Bytes.newline, in: base, from: a, to: size)
+            let b = Bytes.endTrimmingSpace(base, from: a, to: nl)
+            if b > a {
+                if !(useFast && scanner.scanRecord(from: a, to: b, index: slots, derivedSplit: split, derivedSource: source)) {
+                    // Rare: the full parser names the problem (or, if it disagrees, reads the record).
+                    let parsed = file.parse(raw: UnsafeRawBufferPointer(start: base + a, count: nl - a))
+                    if var value = parsed.value {
+                        dataset.addDerivedFields(&value, file: file, local: slots)
+                        side.add(Record(index: slots, fileIndex: fileIndex, line: newlines, value: value), roles: roles)
+                    } else {
+                        malformed.append(MalformedRecord(file: file.path, line: newlines, reason: parsed.failure ?? "unreadable"))
+                    }
+                }
+                slots += 1
+            }
+            if nl == size { break }
+            newlines += 1
+            a = nl + 1
+            if a - released >= 16 << 20 {
+                file.mapped.release(released..<a)
+                released = a
+            }
+        }
+        file.mapped.release(released..<min(a, size))
+        // Records read by the full parser add to the same tables, so singletons stay until then.
+        var acc = scanner.accumulator(repeatsOnly: side.records == 0)
+        acc.merge(side)
+        acc.malformed = malformed
+        acc.keepRepeatsOfTruncatedFields()
+        return (acc, slots, newlines)
     }
 
     /// The fast path for JSON Lines, CSV and TSV in UTF-8.
