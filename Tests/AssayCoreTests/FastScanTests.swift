@@ -315,7 +315,10 @@ import Synchronization
         func lines(_ n: Int, _ tag: String, every: Int) -> [String] {
             (0..<n).map { i in
                 switch i % every {
+                case 3: return #"{"id": "\#(tag)\#(i)","# + "\n" + #" "text": "one record over two lines"}"#
+                case 5: return #"{"text": "then more"} {"text": "on the same line"}"#
                 case 7: return #"{"text": "broken \#(i)"#
+                case 9: return #" { "text" : "spaced out""# + "\t" + #" ,"# + "\t\r" + #""label":"l1" }  "#
                 case 11: return ""
                 case 13: return "   \t"
                 default: return #"{"id": "\#(tag)\#(i)", "text": "record \#(i) of \#(tag) with some words", "label": "l\#(i % 5)"}"#
@@ -324,9 +327,10 @@ import Synchronization
         }
         let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
         let train = dir.write("train.jsonl", bom + Array(lines(20_000, "a", every: 997).joined(separator: "\r\n").utf8))
-        let test = dir.write("test.jsonl", lines(20_000, "b", every: 1_499).joined(separator: "\n") + "\n\n")
+        let test = dir.write("test.jsonl", lines(5_000, "b", every: 499).joined(separator: "\n") + "\n\n")
         let csv = dir.write("dev.csv", "text,label\n" + (0..<50).map { "c\($0),l\($0 % 3)" }.joined(separator: "\n") + "\n")
-        let small = dir.write("valid.jsonl", #"{"text": "one", "label": "l1"}"# + "\n{bad\n")
+        // Ends in a record over two lines, with no newline after it.
+        let small = dir.write("valid.jsonl", #"{"text": "one", "label": "l1"}"# + "\n{bad\n" + #"{"text":"# + "\n" + #""the end"}"#)
         // With a CSV file, the full index is built (it numbers records across files).
         for paths in [[train], [small, test, train], [test, csv, train]] {
             let full = try Dataset.open(paths)
@@ -335,9 +339,10 @@ import Synchronization
             let sampled = try Dataset.open(paths, options: o)
             sampled.waitForIndex()
             #expect(sampled.scanFindsRecords == !paths.contains(csv))
-            #expect(sampled.files.contains { $0.index.isSampleOnly } == sampled.scanFindsRecords)
+            #expect(sampled.files.first { $0.path == train }?.index.isSampleOnly == sampled.scanFindsRecords)
             #expect(sampled.roles == full.roles)
-            for fast in [true, false] {
+            // The reference path (every line through the full parser) is slow in debug builds.
+            for fast in paths == [train] ? [true, false] : [true] {
                 let a = StatsScan.run(sampled, fast: fast, minChunkBytes: 64 << 10, progress: nil, partial: nil, isCancelled: { false })
                 let b = StatsScan.run(full, fast: fast, minChunkBytes: 1 << 20, progress: nil, partial: nil, isCancelled: { false })
                 #expect(a.malformed == b.malformed)

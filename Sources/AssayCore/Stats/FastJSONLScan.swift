@@ -158,13 +158,19 @@ struct FastJSONLScanner {
 
     @inline(__always) private func byte(_ i: Int) -> UInt8 { base.load(fromByteOffset: i, as: UInt8.self) }
 
+    /// JSON whitespace within a line: a newline ends the record (a record's line holds none,
+    /// so this only matters where the scan finds lines itself, `scanLine`).
     @inline(__always) private mutating func skipSpace() {
-        while pos < end, Bytes.isSpace(byte(pos)) { pos += 1 }
+        while pos < end {
+            let b = byte(pos)
+            guard b == 0x20 || b == 0x09 || b == 0x0D else { return }
+            pos += 1
+        }
     }
 
-    /// Scan one record occupying `[from, to)`. Returns false (adding nothing) if it is not
-    /// a valid JSON object; the caller then asks the full parser for the reason.
-    mutating func scanRecord(from: Int, to: Int, index: Int, derivedSplit: [UInt8]?, derivedSource: [UInt8]?) -> Bool {
+    /// Parse the object starting at `from` (after spaces), into the record's events; `pos`
+    /// is then past the spaces following it.
+    private mutating func parseTopLevel(from: Int, to: Int) -> Bool {
         pos = from
         end = to
         events.removeAll()
@@ -175,9 +181,26 @@ struct FastJSONLScanner {
         guard pos < end, byte(pos) == UInt8(ascii: "{") else { return false }
         guard parseObject(node: 0, depth: 0, topLevel: true) else { return false }
         skipSpace()
-        guard pos == end else { return false }
+        return true
+    }
+
+    /// Scan one record occupying `[from, to)`. Returns false (adding nothing) if it is not
+    /// a valid JSON object; the caller then asks the full parser for the reason.
+    mutating func scanRecord(from: Int, to: Int, index: Int, derivedSplit: [UInt8]?, derivedSource: [UInt8]?) -> Bool {
+        guard parseTopLevel(from: from, to: to), pos == end else { return false }
         finishRecord(index: index, derivedSplit: derivedSplit, derivedSource: derivedSource)
         return true
+    }
+
+    /// Scan the record on the line starting at `from`, finding the line's end on the way
+    /// (the index is not used): the offset of the newline ending it (or `limit`, the end of
+    /// the file). Nil (adding nothing) if the line is not one valid JSON object; the caller
+    /// then finds the line's end and asks the full parser. Nothing valid spans a newline:
+    /// a string stops at any control byte, and spaces stop at one.
+    mutating func scanLine(from: Int, limit: Int, index: Int, derivedSplit: [UInt8]?, derivedSource: [UInt8]?) -> Int? {
+        guard parseTopLevel(from: from, to: limit), pos == end || byte(pos) == Bytes.newline else { return nil }
+        finishRecord(index: index, derivedSplit: derivedSplit, derivedSource: derivedSource)
+        return pos
     }
 
     /// Add the derived split and source (unless the record has such fields) and commit.
@@ -290,15 +313,7 @@ struct FastJSONLScanner {
 
     /// Whether `[from, to)` is a valid JSON object, counting nothing.
     mutating func isValidRecord(from: Int, to: Int) -> Bool {
-        pos = from
-        end = to
-        events.removeAll()
-        scratch.removeAll()
-        skipSpace()
-        guard pos < end, byte(pos) == UInt8(ascii: "{") else { return false }
-        guard parseObject(node: 0, depth: 0, topLevel: true) else { return false }
-        skipSpace()
-        return pos == end
+        parseTopLevel(from: from, to: to) && pos == end
     }
 
     private mutating func topLevelNode(_ name: String) -> Int32 {

@@ -211,10 +211,13 @@ public enum StatsScan {
         var slots = 0, newlines = 0
         var released = a
         while a < bytes.upperBound && a < size {
-            let nl = Bytes.find(Bytes.newline, in: base, from: a, to: size)
-            let b = Bytes.endTrimmingSpace(base, from: a, to: nl)
-            if b > a {
-                if !(useFast && scanner.scanRecord(from: a, to: b, index: slots, derivedSplit: split, derivedSource: source)) {
+            let nl: Int
+            if useFast, let e = scanner.scanLine(from: a, limit: size, index: slots, derivedSplit: split, derivedSource: source) {
+                nl = e
+                slots += 1
+            } else {
+                nl = Bytes.find(Bytes.newline, in: base, from: a, to: size)
+                if Bytes.endTrimmingSpace(base, from: a, to: nl) > a {
                     // Rare: the full parser names the problem (or, if it disagrees, reads the record).
                     let parsed = file.parse(raw: UnsafeRawBufferPointer(start: base + a, count: nl - a))
                     if var value = parsed.value {
@@ -223,8 +226,8 @@ public enum StatsScan {
                     } else {
                         malformed.append(MalformedRecord(file: file.path, line: newlines, reason: parsed.failure ?? "unreadable"))
                     }
+                    slots += 1
                 }
-                slots += 1
             }
             if nl == size { break }
             newlines += 1
