@@ -18,7 +18,8 @@ Prints the median of each and the ratios. The tmux floor (a shell printing a wor
 seen the same way) is measured too, so the pane time can be read without it.
 
 Environment: ASSAY_BIN (default .build/release/assay), BENCH_VENV (/work/bench-venv,
-with duckdb), POLL (0.01 s), TIMEOUT (60 s).
+with duckdb), POLL (0.01 s), TIMEOUT (60 s), COMPARE_BIN (another build (or a script
+running one) whose pane is timed in the same rounds, after ASSAY_BIN's).
 """
 import os
 import shutil
@@ -35,6 +36,7 @@ ASSAY = os.environ.get("ASSAY_BIN", os.path.join(REPO, ".build/release/assay"))
 VENV = os.environ.get("BENCH_VENV", "/work/bench-venv")
 POLL = float(os.environ.get("POLL", "0.01"))
 TIMEOUT = float(os.environ.get("TIMEOUT", "60"))
+COMPARE = os.environ.get("COMPARE_BIN")
 DUCK = os.path.join(REPO, "..", "shared", "bench", "peers", "hist_duckdb.py")
 
 tmpdir = tempfile.mkdtemp(prefix="assay-labels-bench-")
@@ -113,8 +115,8 @@ def timed_session(command, word, keys=None):
     return t
 
 
-def pane_once():
-    return timed_session(f"{ASSAY} {FILE}", "exact:", keys="2")
+def pane_once(binary=None):
+    return timed_session(f"{binary or ASSAY} {FILE}", "exact:", keys="2")
 
 
 def floor_once():
@@ -130,11 +132,15 @@ def wall(cmd):
 def main():
     py = os.path.join(VENV, "bin", "python")
     rows = {"tmux floor": [], "assay: launch -> Labels pane exact": [], "assay stats": [], "DuckDB label histogram": []}
+    if COMPARE:
+        rows[f"pane, {COMPARE}"] = []
     wall([ASSAY, "stats", FILE])  # warm the page cache
     try:
         for _ in range(RUNS):
             rows["tmux floor"].append(floor_once())
             rows["assay: launch -> Labels pane exact"].append(pane_once())
+            if COMPARE:
+                rows[f"pane, {COMPARE}"].append(pane_once(COMPARE))
             rows["assay stats"].append(wall([ASSAY, "stats", FILE]))
             rows["DuckDB label histogram"].append(wall([py, DUCK, FILE]))
     finally:

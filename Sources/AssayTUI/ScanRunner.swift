@@ -164,7 +164,8 @@ final class ScanRunner: Sendable {
             self.latestStats.withLock { $0 = .statsUpdate(id: id, acc: acc, done: done, total: total, complete: false) }
         }, isCancelled: { [self] in self.isCancelled(id) })
         guard !isCancelled(id) else { return }
-        let total = source.recordCount
+        // The scan may find JSON Lines records itself, ahead of the index.
+        let total = max(source.recordCount, final.slotsPerFile.values.reduce(0, +))
         latestStats.withLock { $0 = .statsUpdate(id: id, acc: final, done: total, total: total, complete: true) }
     }
 

@@ -307,9 +307,9 @@ import Synchronization
         }
     }
 
-    /// `assay stats` indexes JSON Lines only for role inference and lets each chunk find
-    /// its own lines: the report must be the one the full index gives, with the same slots
-    /// per file and the same line for every malformed record.
+    /// Scans of JSON Lines find their own lines (and `assay stats` indexes them only for
+    /// role inference): the report must be the one reading them through the full index
+    /// gives, with the same slots per file and the same line for every malformed record.
     @Test func linesFoundWithoutTheIndexGiveTheSameReport() throws {
         // Past the index's first segment (1 MiB), so that only a sample gets indexed.
         func lines(_ n: Int, _ tag: String, every: Int) -> [String] {
@@ -338,13 +338,14 @@ import Synchronization
             o.sampleIndexOnly = true
             let sampled = try Dataset.open(paths, options: o)
             sampled.waitForIndex()
-            #expect(sampled.scanFindsRecords == !paths.contains(csv))
-            #expect(sampled.files.first { $0.path == train }?.index.isSampleOnly == sampled.scanFindsRecords)
+            #expect(sampled.sampleIndexOnly == !paths.contains(csv))
+            #expect(sampled.files.first { $0.path == train }?.index.isSampleOnly == sampled.sampleIndexOnly)
             #expect(sampled.roles == full.roles)
             // The reference path (every line through the full parser) is slow in debug builds.
             for fast in paths == [train] ? [true, false] : [true] {
                 let a = StatsScan.run(sampled, fast: fast, minChunkBytes: 64 << 10, progress: nil, partial: nil, isCancelled: { false })
-                let b = StatsScan.run(full, fast: fast, minChunkBytes: 1 << 20, progress: nil, partial: nil, isCancelled: { false })
+                let b = StatsScan.run(full, fast: fast, minChunkBytes: 1 << 20, progress: nil, partial: nil,
+                                      isCancelled: { false }, useIndex: true)
                 #expect(a.malformed == b.malformed)
                 #expect(!a.malformed.isEmpty)
                 let ra = JSONWriter.pretty(StatsReport(dataset: sampled, acc: a).json)

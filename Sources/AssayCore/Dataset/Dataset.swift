@@ -56,10 +56,13 @@ public final class Dataset: RecordSource, @unchecked Sendable {
     public private(set) var roles: Roles
     public let displayName: String
     let options: OpenOptions
-    /// Stats scans find the records of every file themselves, and the index holds only a
-    /// sample: `OpenOptions.sampleIndexOnly`, taken when every file is JSON Lines (other
-    /// files need the full index, and it numbers records across files).
+    /// Stats scans find the records of every file themselves (not from the index): every
+    /// file is JSON Lines. Otherwise they need the full index (quoted CSV, JSON documents),
+    /// which also numbers records across files.
     let scanFindsRecords: Bool
+    /// The index holds only a sample of each file: `OpenOptions.sampleIndexOnly`, taken when
+    /// the scan finds the records itself.
+    let sampleIndexOnly: Bool
     private let indexing = DispatchGroup()
 
     /// Open paths (files or folders). Throws when nothing readable is found.
@@ -111,7 +114,8 @@ public final class Dataset: RecordSource, @unchecked Sendable {
         self.skipped = skipped
         self.notices = notices
         self.options = options
-        scanFindsRecords = options.sampleIndexOnly && files.allSatisfy { $0.layout.format == .jsonl }
+        scanFindsRecords = files.allSatisfy { $0.layout.format == .jsonl }
+        sampleIndexOnly = options.sampleIndexOnly && scanFindsRecords
         self.roles = Roles()
         if files.count == 1 {
             displayName = files[0].path
@@ -127,7 +131,7 @@ public final class Dataset: RecordSource, @unchecked Sendable {
 
     private func startIndexing() {
         let files = self.files
-        let release = options.releasePages, sampleOnly = scanFindsRecords
+        let release = options.releasePages, sampleOnly = sampleIndexOnly
         indexing.enter()
         DispatchQueue.global(qos: .userInitiated).async { [indexing] in
             for f in files { f.buildIndex(releasePages: release, sampleOnly: sampleOnly) }

@@ -21,7 +21,7 @@ public struct StatsReport: Sendable {
     /// Record slots of file `k`: its index's count, or, when the index holds only a sample
     /// (`OpenOptions.sampleIndexOnly`), what the scan found.
     func slots(of k: Int) -> Int {
-        dataset.scanFindsRecords ? acc.slotsPerFile[k, default: 0] : dataset.files[k].index.count
+        dataset.sampleIndexOnly ? acc.slotsPerFile[k, default: 0] : dataset.files[k].index.count
     }
 
     public var coverage: Coverage { Coverage(acc, thinFraction: thinFraction) }

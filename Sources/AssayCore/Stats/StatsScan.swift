@@ -26,11 +26,13 @@ public enum StatsScan {
     }
 
     /// `minChunkBytes`: tests make it small so that small files are scanned in many chunks.
+    /// `useIndex`: tests read JSON Lines through the full index too, as a reference.
     static func run(_ dataset: Dataset, fast: Bool, minChunkBytes: Int,
                     progress: (@Sendable (Int, Int) -> Void)?,
                     partial: (@Sendable (StatsAccumulator, _ done: Int, _ total: Int) -> Void)?,
-                    isCancelled: @escaping @Sendable () -> Bool) -> StatsAccumulator {
+                    isCancelled: @escaping @Sendable () -> Bool, useIndex: Bool = false) -> StatsAccumulator {
         let roles = dataset.roles
+        let findRecords = dataset.scanFindsRecords && !useIndex
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         let plan = chunkPlan(fileSizes: dataset.files.map(\.size), workers: workers, minChunkBytes: minChunkBytes)
         let results = Slots<StatsAccumulator>(count: plan.count, initial: StatsAccumulator())
@@ -42,7 +44,7 @@ public enum StatsScan {
             let file = dataset.files[chunk.file]
             var acc: StatsAccumulator
             let count: Int
-            if dataset.scanFindsRecords {
+            if findRecords {
                 let r = scanLines(dataset, fileIndex: chunk.file, bytes: chunk.bytes, roles: roles, fast: fast)
                 acc = r.acc
                 count = r.slots
@@ -100,7 +102,7 @@ public enum StatsScan {
                 results[next] = StatsAccumulator()
                 let (count, newlines) = slotCounts[next]
                 let k = plan[next].file
-                if dataset.scanFindsRecords {
+                if findRecords {
                     if lineFile != k { (lineFile, lineBase) = (k, dataset.files[k].dataStartLine) }
                     for i in acc.malformed.indices { acc.malformed[i].line += lineBase }
                     lineBase += newlines
