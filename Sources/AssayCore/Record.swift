@@ -116,9 +116,14 @@ public protocol RecordSource: AnyObject, Sendable {
     /// The malformed slots among `range` (indexed slots only), in order. Sources may
     /// answer faster than parsing every record; the default does just that.
     func malformedSlots(in range: Range<Int>) -> [(index: Int, record: MalformedRecord)]
+    /// The user went to browse past the records indexed so far (end, jump, filter, search):
+    /// an index that defers to a running stats scan stops deferring.
+    func wantWholeIndex()
 }
 
 extension RecordSource {
+    public func wantWholeIndex() {}
+
     public func malformedSlots(in range: Range<Int>) -> [(index: Int, record: MalformedRecord)] {
         var out: [(index: Int, record: MalformedRecord)] = []
         for i in range {

@@ -78,6 +78,7 @@ public final class AppDriver {
         switch event {
         case .key(let key):
             if let command = commands.command(for: key, in: state.activeScopes) {
+                if Self.browsesPastTheIndex(command.action) { source.wantWholeIndex() }
                 apply(command.action)
             } else if state.prompt != nil, case .char(let c) = key {
                 apply(.promptInsert(c))
@@ -98,6 +99,18 @@ public final class AppDriver {
             apply(.quit)
         }
         update()
+    }
+
+    /// Moving through records, jumping, filtering and searching may go past the records
+    /// indexed so far: the index then stops deferring to the Labels pane's scan.
+    static func browsesPastTheIndex(_ action: Action) -> Bool {
+        switch action {
+        case .move, .page, .halfPage, .bottom, .openPrompt, .searchNext, .showMalformed, .malformedJump,
+             .labels(.drill):
+            true
+        default:
+            false
+        }
     }
 
     /// Handles keys written as in `Key.sequence` (tests).

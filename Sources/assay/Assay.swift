@@ -101,11 +101,13 @@ struct DatasetOptions: ParsableArguments {
 
     /// Open the dataset, or exit: 1 when nothing could be read, 2 for usage errors.
     /// `sampleIndexOnly`: JSON Lines files are indexed only for role inference (a one-pass
-    /// stats scan finds their records itself).
-    func open(releasePages: Bool = false, sampleIndexOnly: Bool = false) throws -> Dataset {
+    /// stats scan finds their records itself). `statsScanFollows`: the browser's Labels pane
+    /// scans at launch, and the index waits for it.
+    func open(releasePages: Bool = false, sampleIndexOnly: Bool = false, statsScanFollows: Bool = false) throws -> Dataset {
         var o = openOptions()
         o.releasePages = releasePages
         o.sampleIndexOnly = sampleIndexOnly
+        o.statsScanFollows = statsScanFollows
         do {
             return try Dataset.open(paths, options: o)
         } catch {

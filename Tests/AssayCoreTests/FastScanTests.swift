@@ -354,4 +354,43 @@ import Synchronization
             }
         }
     }
+
+    /// Past its first segment, the index builder waits while told to (a stats scan that
+    /// finds the records itself is running), and goes on when let.
+    @Test func indexWaitsWhileAScanFindsTheRecords() throws {
+        let p = dir.write("big.jsonl", (0..<30_000).map { #"{"text": "record \#($0) with a few more words in it"}"# }.joined(separator: "\n") + "\n")
+        let file = try MappedFile(path: p)
+        let index = RecordIndex(totalBytes: file.size)
+        let hold = Atomic<Bool>(true)
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            _ = IndexBuilder.build(file, layout: FileLayout(format: .jsonl), dataStart: 0, dataStartLine: 1, index: index,
+                               releasePages: false, waitWhile: { hold.load(ordering: .relaxed) })
+            done.signal()
+        }
+        #expect(done.wait(timeout: .now() + 0.3) == .timedOut)
+        let first = index.count
+        #expect(first > 0 && first < 30_000 && !index.isComplete)
+        hold.store(false, ordering: .relaxed)
+        #expect(done.wait(timeout: .now() + 10) == .success)
+        #expect(index.count == 30_000 && index.isComplete)
+
+        // A dataset's index waits only inside a scan that finds the records, until wanted.
+        let d = try Dataset.open([p])
+        #expect(!d.indexDefersToScan)
+        d.scanFindingRecords {
+            #expect(d.indexDefersToScan)
+            d.wantWholeIndex()
+            #expect(!d.indexDefersToScan)
+        }
+        // Announced at opening, it waits from the start, until a scan has run.
+        var o = OpenOptions()
+        o.statsScanFollows = true
+        let e = try Dataset.open([p], options: o)
+        #expect(e.indexDefersToScan && !e.isIndexComplete)
+        _ = StatsScan.run(e)
+        #expect(!e.indexDefersToScan)
+        e.waitForIndex()
+        #expect(e.recordCount == 30_000)
+    }
 }

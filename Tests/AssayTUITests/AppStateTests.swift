@@ -222,6 +222,20 @@ import Testing
 }
 
 @Suite struct DriverTests {
+    /// While the Labels pane's scan runs, the index waits for it, until browsing needs the
+    /// records past those indexed so far.
+    @Test func browsingPastTheIndexAsksForTheWholeIndex() {
+        let source = FakeSource()
+        let d = AppDriver(source: source, backend: MemoryBackend(size: Size(width: 80, height: 24)), runScansInline: true)
+        d.start()
+        for script in ["?", "<Esc>", "2", "1"] { d.send(script) }
+        #expect(source.wholeIndexWanted.withLock { $0 } == 0)
+        for (script, asks) in [("j", 1), ("G", 2), ("/", 3), ("<Esc>", 3), (":", 4), ("<Esc>", 4), ("<PageDown>", 5)] {
+            d.send(script)
+            #expect(source.wholeIndexWanted.withLock { $0 } == asks, "after \(script)")
+        }
+    }
+
     @Test func presentingOnlyChangesReproducesTheFrame() {
         let backend = MemoryBackend(size: Size(width: 80, height: 24))
         let d = AppDriver(source: FakeSource(), backend: backend, runScansInline: true)

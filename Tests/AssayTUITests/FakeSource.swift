@@ -22,6 +22,10 @@ final class FakeSource: RecordSource, Sendable {
 
     func record(at index: Int) -> RecordResult { slots[index] }
 
+    /// How many times the driver asked for the whole index.
+    let wholeIndexWanted = Mutex<Int>(0)
+    func wantWholeIndex() { wholeIndexWanted.withLock { $0 += 1 } }
+
     /// Shows only the first `n` slots as indexed (simulates indexing in progress).
     func setIndexed(_ n: Int, complete done: Bool) {
         visible.withLock { $0 = min(n, slots.count) }

@@ -67,10 +67,12 @@ public final class DataFile: Sendable {
     public var size: Int { mapped.size }
 
     /// Build the index (blocking). `releasePages` keeps a full scan's resident set small;
-    /// `sampleOnly` indexes only the first records of a JSON Lines file.
-    func buildIndex(releasePages: Bool, sampleOnly: Bool) {
+    /// `sampleOnly` indexes only the first records of a JSON Lines file; past its first
+    /// segment, a line-format file's build pauses while `waitWhile` says so.
+    func buildIndex(releasePages: Bool, sampleOnly: Bool, waitWhile: @escaping @Sendable () -> Bool = { false }) {
         let s = IndexBuilder.build(mapped, layout: layout, dataStart: dataStart, dataStartLine: dataStartLine,
-                                   index: index, releasePages: releasePages, sampleOnly: sampleOnly)
+                                   index: index, releasePages: releasePages, sampleOnly: sampleOnly,
+                                   waitWhile: waitWhile)
         shape.withLock { $0 = s }
     }
 

@@ -36,6 +36,10 @@ public struct OpenOptions: Sendable {
     /// one-pass stats scan, which then finds the records itself (`assay stats`). Browsing
     /// needs the full index.
     public var sampleIndexOnly = false
+    /// A stats scan starts right after opening (the browser's Labels pane): where it finds
+    /// the records itself, the index waits for it past its first records from the start,
+    /// not only once it runs (two seconds at most if none comes).
+    public var statsScanFollows = false
 
     public enum SourceFrom: String, Sendable, CaseIterable {
         case dir, file
@@ -64,6 +68,13 @@ public final class Dataset: RecordSource, @unchecked Sendable {
     /// the scan finds the records itself.
     let sampleIndexOnly: Bool
     private let indexing = DispatchGroup()
+    /// Stats scans running that find the records themselves: the index builder waits for
+    /// them (two cores are better spent on the scan) unless the whole index is wanted.
+    private let scansFindingRecords = Atomic<Int>(0)
+    private let wholeIndexWanted = Atomic<Bool>(false)
+    /// Until when the index waits for a scan announced by `OpenOptions.statsScanFollows`
+    /// (uptime nanoseconds; 0 once one has run).
+    private let scanAwaitedUntil = Atomic<UInt64>(0)
 
     /// Open paths (files or folders). Throws when nothing readable is found.
     public static func open(_ paths: [String], options: OpenOptions = OpenOptions()) throws(DatasetError) -> Dataset {
@@ -116,6 +127,9 @@ public final class Dataset: RecordSource, @unchecked Sendable {
         self.options = options
         scanFindsRecords = files.allSatisfy { $0.layout.format == .jsonl }
         sampleIndexOnly = options.sampleIndexOnly && scanFindsRecords
+        if options.statsScanFollows && scanFindsRecords {
+            scanAwaitedUntil.store(DispatchTime.now().uptimeNanoseconds + 2_000_000_000, ordering: .relaxed)
+        }
         self.roles = Roles()
         if files.count == 1 {
             displayName = files[0].path
@@ -133,8 +147,9 @@ public final class Dataset: RecordSource, @unchecked Sendable {
         let files = self.files
         let release = options.releasePages, sampleOnly = sampleIndexOnly
         indexing.enter()
-        DispatchQueue.global(qos: .userInitiated).async { [indexing] in
-            for f in files { f.buildIndex(releasePages: release, sampleOnly: sampleOnly) }
+        DispatchQueue.global(qos: .userInitiated).async { [indexing, self] in
+            let waits: @Sendable () -> Bool = { self.indexDefersToScan }
+            for f in files { f.buildIndex(releasePages: release, sampleOnly: sampleOnly, waitWhile: waits) }
             indexing.leave()
         }
     }
@@ -156,7 +171,30 @@ public final class Dataset: RecordSource, @unchecked Sendable {
     }
 
     /// Block until every file is indexed.
-    public func waitForIndex() { indexing.wait() }
+    public func waitForIndex() {
+        wantWholeIndex()
+        indexing.wait()
+    }
+
+    public func wantWholeIndex() { wholeIndexWanted.store(true, ordering: .relaxed) }
+
+    /// Whether the index builder waits: a stats scan that finds the records itself is
+    /// running, and nobody has asked for the whole index.
+    var indexDefersToScan: Bool {
+        if wholeIndexWanted.load(ordering: .relaxed) { return false }
+        if scansFindingRecords.load(ordering: .relaxed) > 0 { return true }
+        return DispatchTime.now().uptimeNanoseconds < scanAwaitedUntil.load(ordering: .relaxed)
+    }
+
+    /// Brackets a stats scan that finds the records itself (`StatsScan.run`).
+    func scanFindingRecords<T>(_ body: () -> T) -> T {
+        scansFindingRecords.add(1, ordering: .relaxed)
+        defer {
+            scanAwaitedUntil.store(0, ordering: .relaxed)
+            scansFindingRecords.subtract(1, ordering: .relaxed)
+        }
+        return body()
+    }
 
     public var isIndexComplete: Bool { files.allSatisfy { $0.index.isComplete } }
 

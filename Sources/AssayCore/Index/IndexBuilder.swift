@@ -23,7 +23,8 @@ enum IndexBuilder {
     /// a JSON Lines file is indexed only as far as its first segment (enough records to
     /// infer roles from); the index then stays incomplete and says so (`isSampleOnly`).
     static func build(_ file: MappedFile, layout: FileLayout, dataStart: Int, dataStartLine: Int,
-                      index: RecordIndex, releasePages: Bool, sampleOnly: Bool = false) -> DocumentShape {
+                      index: RecordIndex, releasePages: Bool, sampleOnly: Bool = false,
+                      waitWhile: () -> Bool = { false }) -> DocumentShape {
         guard let base = file.base, dataStart < file.size else {
             index.finish()
             return DocumentShape()
@@ -37,7 +38,8 @@ enum IndexBuilder {
                        index: index, releasePages: releasePages)
         default:
             let stopped = scanLines(file, base: base, from: dataStart, line: dataStartLine, index: index,
-                                    releasePages: releasePages, firstSegmentOnly: sampleOnly && layout.format == .jsonl)
+                                    releasePages: releasePages, firstSegmentOnly: sampleOnly && layout.format == .jsonl,
+                                    waitWhile: waitWhile)
             if stopped {
                 index.finishSample()
                 return shape
@@ -49,10 +51,12 @@ enum IndexBuilder {
 
     /// Non-blank lines are slots. Segments are scanned in parallel, published in order.
     /// With `firstSegmentOnly`, stops after the first segment; returns whether it stopped
-    /// before the end of the file.
+    /// before the end of the file. Before each batch after the first segment, waits while
+    /// `waitWhile` says so (a stats scan that finds the records itself is running).
     @discardableResult
     static func scanLines(_ file: MappedFile, base: UnsafeRawPointer, from: Int, line: Int,
-                          index: RecordIndex, releasePages: Bool, firstSegmentOnly: Bool = false) -> Bool {
+                          index: RecordIndex, releasePages: Bool, firstSegmentOnly: Bool = false,
+                          waitWhile: () -> Bool = { false }) -> Bool {
         let end = file.size
         // Segment boundaries at line starts.
         // The first segment is small and published alone, so a browser has its first
@@ -71,6 +75,7 @@ enum IndexBuilder {
         var lineBase = line
         var s = 0
         while s < segments {
+            if s > 0 { while waitWhile() { usleep(2000) } }
             let n = s == 0 ? 1 : min(batch, segments - s)
             let results = Slots<(offsets: [Int], lines: [Int], newlines: Int)>(count: n, initial: ([], [], 0))
             let first = s, segmentBounds = bounds

@@ -31,8 +31,23 @@ public enum StatsScan {
                     progress: (@Sendable (Int, Int) -> Void)?,
                     partial: (@Sendable (StatsAccumulator, _ done: Int, _ total: Int) -> Void)?,
                     isCancelled: @escaping @Sendable () -> Bool, useIndex: Bool = false) -> StatsAccumulator {
-        let roles = dataset.roles
         let findRecords = dataset.scanFindsRecords && !useIndex
+        // Not waiting for the index, the scan has the index wait for it (unless browsing wants it).
+        if findRecords {
+            return dataset.scanFindingRecords {
+                scan(dataset, fast: fast, findRecords: true, minChunkBytes: minChunkBytes, progress: progress,
+                     partial: partial, isCancelled: isCancelled)
+            }
+        }
+        return scan(dataset, fast: fast, findRecords: false, minChunkBytes: minChunkBytes, progress: progress,
+                    partial: partial, isCancelled: isCancelled)
+    }
+
+    private static func scan(_ dataset: Dataset, fast: Bool, findRecords: Bool, minChunkBytes: Int,
+                             progress: (@Sendable (Int, Int) -> Void)?,
+                             partial: (@Sendable (StatsAccumulator, _ done: Int, _ total: Int) -> Void)?,
+                             isCancelled: @escaping @Sendable () -> Bool) -> StatsAccumulator {
+        let roles = dataset.roles
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         let plan = chunkPlan(fileSizes: dataset.files.map(\.size), workers: workers, minChunkBytes: minChunkBytes)
         let results = Slots<StatsAccumulator>(count: plan.count, initial: StatsAccumulator())
