@@ -206,8 +206,8 @@ public enum StatsScan {
         return acc
     }
 
-    /// A chunk of a JSON Lines file when the index holds only a sample: the non-blank lines
-    /// that start in `bytes` (the slots the index would give it), found here, each read by
+    /// A chunk of a JSON Lines file, read without the index: the non-blank lines that start
+    /// in `bytes` (the slots the index would give it), found here, each read by
     /// the fast scanner or else by the full parser. Lines of malformed records count from
     /// the chunk's first line (0); the merger adds where the chunk starts. Returns the
     /// counts, the slots found, and the newlines passed.
