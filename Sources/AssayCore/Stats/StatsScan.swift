@@ -51,8 +51,8 @@ public enum StatsScan {
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         let plan = chunkPlan(fileSizes: dataset.files.map(\.size), workers: workers, minChunkBytes: minChunkBytes)
         let results = Slots<StatsAccumulator>(count: plan.count, initial: StatsAccumulator())
-        // Per chunk: its record slots, and (when it found its lines itself) its newlines.
-        let slotCounts = Slots<(slots: Int, newlines: Int)>(count: plan.count, initial: (0, 0))
+        // Per chunk that found its lines itself: the newlines it passed.
+        let chunkNewlines = Slots<Int>(count: plan.count, initial: 0)
         let done = Atomic<Int>(0)
         let work: @Sendable (Int) -> Void = { c in
             let chunk = plan[c]
@@ -63,14 +63,11 @@ public enum StatsScan {
                 let r = scanLines(dataset, fileIndex: chunk.file, bytes: chunk.bytes, roles: roles, fast: fast)
                 acc = r.acc
                 count = r.slots
-                slotCounts[c] = (r.slots, r.newlines)
+                chunkNewlines[c] = r.newlines
             } else {
-                guard let (global, local) = slots(of: chunk, in: dataset, isCancelled: isCancelled) else { return }
-                slotCounts[c] = (local.count, 0)
-                guard !local.isEmpty else { return }
-                let format = file.layout.format
-                if fast && (format == .jsonl || format == .csv || format == .tsv) && file.layout.encoding == .utf8
-                    && roles.text.count <= 64, let base = file.mapped.base {
+                guard let (global, local) = slots(of: chunk, in: dataset, isCancelled: isCancelled),
+                      !local.isEmpty else { return }
+                if readsFast(file, roles: roles, fast: fast), let base = file.mapped.base {
                     acc = scanFast(dataset, file: file, base: base, global: global, local: local, roles: roles)
                 } else {
                     acc = scanRecords(dataset, file: file, global: global, local: local, roles: roles)
@@ -115,15 +112,15 @@ public enum StatsScan {
             while next < plan.count, finished.withLock({ $0[next] }) {
                 var acc = results[next]
                 results[next] = StatsAccumulator()
-                let (count, newlines) = slotCounts[next]
                 let k = plan[next].file
                 if findRecords {
                     if lineFile != k { (lineFile, lineBase) = (k, dataset.files[k].dataStartLine) }
                     for i in acc.malformed.indices { acc.malformed[i].line += lineBase }
-                    lineBase += newlines
+                    lineBase += chunkNewlines[next]
                 }
+                // A chunk with no slots (or cancelled) left its counts empty: 0.
+                doneRecords += acc.slotsPerFile[k, default: 0]
                 merged.merge(acc)
-                doneRecords += count
                 next += 1
                 advanced = true
             }
@@ -220,7 +217,7 @@ public enum StatsScan {
         var a = max(bytes.lowerBound, file.dataStart)
         if a > file.dataStart { a = min(size, Bytes.find(Bytes.newline, in: base, from: a - 1, to: size) + 1) }
         var scanner = FastJSONLScanner(roles: roles, base: base)
-        let useFast = fast && file.layout.encoding == .utf8 && roles.text.count <= 64
+        let useFast = readsFast(file, roles: roles, fast: fast)
         var side = StatsAccumulator()
         var malformed: [MalformedRecord] = []
         let split = file.splitFromName.map { Array($0.utf8) }
@@ -255,12 +252,26 @@ public enum StatsScan {
             }
         }
         file.mapped.release(released..<min(a, size))
+        return (chunkCounts(scanner, side: side, malformed: malformed, warnings: []), slots, newlines)
+    }
+
+    /// Whether `file`'s records go through `FastJSONLScanner` (else the full parser).
+    static func readsFast(_ file: DataFile, roles: Roles, fast: Bool) -> Bool {
+        let format = file.layout.format
+        return fast && (format == .jsonl || format == .csv || format == .tsv) && file.layout.encoding == .utf8
+            && roles.text.count <= 64
+    }
+
+    /// A chunk's counts: the fast scanner's, plus what the full parser read.
+    static func chunkCounts(_ scanner: FastJSONLScanner, side: StatsAccumulator, malformed: [MalformedRecord],
+                            warnings: [MalformedRecord]) -> StatsAccumulator {
         // Records read by the full parser add to the same tables, so singletons stay until then.
         var acc = scanner.accumulator(repeatsOnly: side.records == 0)
         acc.merge(side)
         acc.malformed = malformed
+        acc.warnings = warnings
         acc.keepRepeatsOfTruncatedFields()
-        return (acc, slots, newlines)
+        return acc
     }
 
     /// The fast path for JSON Lines, CSV and TSV in UTF-8.
@@ -308,13 +319,7 @@ public enum StatsScan {
             }
         }
         file.mapped.release(released..<starts[local.count])
-        // Records read by the full parser add to the same tables, so singletons stay until then.
-        var acc = scanner.accumulator(repeatsOnly: side.records == 0)
-        acc.merge(side)
-        acc.malformed = malformed
-        acc.warnings = warnings
-        acc.keepRepeatsOfTruncatedFields()
-        return acc
+        return chunkCounts(scanner, side: side, malformed: malformed, warnings: warnings)
     }
 }
 
