@@ -148,6 +148,9 @@ public struct BrowseState: Sendable {
     public var selectedColumn = 0
     /// First visible column shown (horizontal scroll).
     public var firstColumn = 0
+    /// `G` while the view still grows (indexing, or a filter scanning): the cursor stays on
+    /// the last row as rows arrive, until the view is complete or another key is pressed.
+    public var followsEnd = false
 
     public var visibleColumns: [TableColumn] { columns.filter { !hidden.contains($0.id) } }
 }
@@ -285,6 +288,7 @@ public struct AppState: Sendable {
             break
         default:
             message = nil
+            browse.followsEnd = false
         }
 
         switch action {
@@ -345,7 +349,12 @@ public struct AppState: Sendable {
         case .page(let n): moveBy(n * pageSize)
         case .halfPage(let n): moveBy(n * max(1, pageSize / 2))
         case .top: moveBy(Int.min / 2)
-        case .bottom: moveBy(Int.max / 2)
+        case .bottom:
+            moveBy(Int.max / 2)
+            if topOverlay == nil, activePane == .browse, viewIsGrowing {
+                browse.followsEnd = true
+                message = StatusMessage(Self.followingMessage(filtering: filter != nil))
+            }
 
         case .scrollColumns(let n):
             let cols = browse.visibleColumns
@@ -431,6 +440,7 @@ public struct AppState: Sendable {
             recordCount = count
             indexProgress = progress
             clampAll()
+            followEnd()
         case .scanProgress(let id, let found, let scanned, let total, let done):
             return scanProgress(id: id, found: found, scanned: scanned, total: total, done: done)
         case .malformedFound(let id, let entries, let scanned, let total, let done):
@@ -536,6 +546,26 @@ public struct AppState: Sendable {
         if cursor < t { t = cursor }
         if cursor >= t + rows { t = cursor - rows + 1 }
         return max(0, t)
+    }
+
+    /// Whether rows may still be added to the current view.
+    var viewIsGrowing: Bool {
+        if let f = filter { return f.isRunning }
+        return !indexProgress.isComplete
+    }
+
+    /// Keeps the cursor on the last row while `G` follows the end; stops once the view is complete.
+    mutating func followEnd() {
+        guard browse.followsEnd else { return }
+        setCursor(row: viewCount - 1)
+        if !viewIsGrowing {
+            browse.followsEnd = false
+            if message?.text == Self.followingMessage(filtering: filter != nil) { message = nil }
+        }
+    }
+
+    static func followingMessage(filtering: Bool) -> String {
+        "following the last record while \(filtering ? "filtering" : "indexing")… any key stops"
     }
 
     mutating func clampAll() {
@@ -766,6 +796,7 @@ public struct AppState: Sendable {
                 }
             }
             setCursor(row: browse.cursor)
+            followEnd()
             // Matches can change which rows a pending search may land on.
             resolvePendingSearch()
         } else if search?.id == id, search?.isCancelled == false {

@@ -17,7 +17,7 @@ public struct BrowsePane: Pane {
             Command("browse.halfDown", keys: [.ctrl("d")], scope: s, help: "half a page down", action: .halfPage(1)),
             Command("browse.halfUp", keys: [.ctrl("u")], scope: s, help: "half a page up", action: .halfPage(-1)),
             Command("browse.top", keys: [.char("g"), .home], scope: s, help: "first record", action: .top),
-            Command("browse.bottom", keys: [.char("G"), .end], scope: s, help: "last record (so far, while indexing)", action: .bottom),
+            Command("browse.bottom", keys: [.char("G"), .end], scope: s, help: "last record (follows the end while indexing)", action: .bottom),
             Command("browse.jump", keys: [.char(":")], scope: s, help: "jump to record number N (as in the # column)",
                     hint: "jump", hintKeys: ":N", action: .openPrompt(.jump)),
             Command("browse.open", keys: [.enter], scope: s, help: "open the record: every field, wrapped",

@@ -271,6 +271,23 @@ import Testing
         #expect(d.record(at: 39_999).record?.line == 40_000)
     }
 
+    /// The last record indexed so far is read up to its own end, not to the end of the
+    /// file (whose later records the index has not reached): it is no malformed record.
+    @Test func lastRecordIndexedSoFarIsReadWhole() throws {
+        var text = ""
+        for i in 0..<40_000 { text += "{\"text\":\"record number \(i) with some words in it\",\"label\":\"l\(i % 7)\"}\n" }
+        let p = dir.write("big.jsonl", text)
+        var o = OpenOptions()
+        o.sampleIndexOnly = true  // the index stops after its first segment
+        let d = try Dataset.open([p], options: o)
+        d.waitForIndex()
+        let n = d.recordCount
+        #expect(n > 1000 && n < 40_000)
+        #expect(!d.indexProgress.isComplete)
+        let last = d.record(at: n - 1)
+        #expect(last.record?.field("text") == .string("record number \(n - 1) with some words in it"))
+    }
+
     @Test func brokenJSONDocumentSaysWhereItStopped() throws {
         let p = dir.write("broken.json", "[\n{\"text\": \"a\"},\n{\"text\": \"b\"}\n{\"text\": \"c\"}\n]\n")
         let (d, acc) = try scan([p])

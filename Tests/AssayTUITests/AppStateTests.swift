@@ -192,13 +192,70 @@ import Testing
         let source = FakeSource()
         source.setIndexed(10, complete: false)
         let d = makeDriver(source: source)
+        d.send("j")
+        source.setIndexed(20, complete: false)
+        d.update()
+        #expect(d.state.recordCount == 20)
+        #expect(d.state.currentRecord == 1)
+        #expect(d.draw().text.contains("20+"))
+    }
+
+    /// `G` while indexing keeps to the last record as the index grows, like `less`'s `G`
+    /// waiting for the end, but with the table usable meanwhile.
+    @Test func bottomFollowsTheEndWhileIndexing() {
+        let source = FakeSource()
+        source.setIndexed(10, complete: false)
+        let d = makeDriver(source: source)
         d.send("G")
         #expect(d.state.currentRecord == 9)
+        #expect(d.state.message?.text.hasPrefix("following the last record while indexing") == true)
+        source.setIndexed(25, complete: false)
+        d.update()
+        #expect(d.state.currentRecord == 24)
+        #expect(d.state.browse.cursor >= d.state.browse.top)
+        #expect(d.state.browse.cursor < d.state.browse.top + d.state.layout.tableRows)
         source.setIndexed(40, complete: true)
         d.update()
-        #expect(d.state.recordCount == 40)
+        #expect(d.state.currentRecord == 39)
+        #expect(!d.state.browse.followsEnd)
+        #expect(d.state.message == nil)
+    }
+
+    @Test func anyKeyStopsFollowingTheEnd() {
+        let source = FakeSource()
+        source.setIndexed(10, complete: false)
+        let d = makeDriver(source: source)
+        d.send("Gk")
+        #expect(d.state.currentRecord == 8)
+        source.setIndexed(40, complete: false)
+        d.update()
+        #expect(d.state.currentRecord == 8)
+        // With the index complete, G is a plain jump.
+        source.setIndexed(40, complete: true)
+        d.update()
         d.send("G")
         #expect(d.state.currentRecord == 39)
+        #expect(!d.state.browse.followsEnd)
+        #expect(d.state.message == nil)
+    }
+
+    @Test func bottomFollowsTheEndOfARunningFilter() {
+        var s = AppState(source: FakeSource(), size: Size(width: 80, height: 24))
+        s.apply(.openPrompt(.filter))
+        for c in "len(text) > 3" { s.apply(.promptInsert(c)) }
+        guard case .startFilterScan(let id, _)? = s.apply(.promptSubmit).last else {
+            Issue.record("no scan started")
+            return
+        }
+        s.apply(.scanProgress(id: id, found: [0, 4, 6], scanned: 10, total: 40, done: false))
+        s.apply(.bottom)
+        #expect(s.currentRecord == 6)
+        #expect(s.message?.text.hasPrefix("following the last record while filtering") == true)
+        s.apply(.scanProgress(id: id, found: [12, 30], scanned: 35, total: 40, done: false))
+        #expect(s.currentRecord == 30)
+        s.apply(.scanProgress(id: id, found: [38], scanned: 40, total: 40, done: true))
+        #expect(s.currentRecord == 38)
+        #expect(!s.browse.followsEnd)
     }
 
     @Test func resizeKeepsTheCursorVisible() {

@@ -78,11 +78,26 @@ public final class DataFile: Sendable {
 
     var documentShape: IndexBuilder.DocumentShape { shape.withLock { $0 } }
 
-    /// The raw bytes of slot `i` (up to the next slot, or the end of the file).
+    /// The raw bytes of slot `i`: up to the next slot; for the last slot found so far
+    /// (while indexing, the next one is not known yet), up to where its record ends.
     func rawBytes(of i: Int) -> UnsafeRawBufferPointer {
         let (start, next) = index.bounds(of: i)
-        let end = next ?? mapped.size
+        let end = next ?? lastSlotEnd(from: start)
         return UnsafeRawBufferPointer(start: mapped.base.map { $0 + start }, count: max(0, end - start))
+    }
+
+    /// The end of the record starting at `start`, found in the bytes.
+    private func lastSlotEnd(from start: Int) -> Int {
+        guard let base = mapped.base, start < mapped.size else { return mapped.size }
+        switch layout.format {
+        case .json:
+            return mapped.size  // parsed as a prefix: what follows the element is ignored
+        case .csv where layout.quoting == .csv, .tsv where layout.quoting == .csv:
+            return DelimitedParser.recordEnd(base, from: start, to: mapped.size, quoting: layout.quoting,
+                                             delimiter: layout.delimiter).next
+        default:
+            return min(mapped.size, Bytes.find(Bytes.newline, in: base, from: start, to: mapped.size) + 1)
+        }
     }
 
     /// 1-based line where slot `i` starts.
