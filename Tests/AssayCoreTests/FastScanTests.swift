@@ -202,6 +202,30 @@ import Synchronization
         }
     }
 
+    /// Role values are counted through their field's own table: also when that table is
+    /// full (the label is an id), when one field plays two roles, when values are long
+    /// (kept as prefix and hash) and when one value is written with and without escapes.
+    @Test func roleValuesCountedThroughTheirFieldTables() throws {
+        let long = String(repeating: "x", count: 1500)
+        var lines: [String] = []
+        for k in 0..<3 { for i in 0..<10 { lines.append(#"{"id": "dup-\#(i)", "grp": "g\#(k)", "text": "t"}"#) } }
+        for i in 0..<25_000 {
+            let grp = i % 7 == 0 ? long + "\(i % 2)" : i % 7 == 1 ? #"a\u0062"# : i % 7 == 2 ? "ab" : i % 7 == 3 ? "   " : "g\(i % 4)"
+            lines.append(#"{"id": "u-\#(i)", "grp": "\#(grp)", "text": "t"}"#)
+        }
+        let p = dir.write("roles.jsonl", lines.joined(separator: "\n") + "\n")
+        let roles = RoleOverrides(text: ["text"], label: "id", split: "grp", source: "grp")
+        try expectSame([p]) { $0.roles = roles }
+        let (_, acc) = try scan([p]) { $0.roles = roles }
+        #expect(acc.fields["id"]?.valuesTruncated == true)
+        #expect(acc.labels.count == 25_010)
+        #expect(acc.labels["dup-3"] == 3 && acc.labels["u-24999"] == 1)
+        let ab = (0..<25_000).filter { $0 % 7 == 1 || $0 % 7 == 2 }.count
+        #expect(acc.splits["ab"] == ab && acc.sources["ab"] == ab)
+        #expect(acc.splits[long + "1"] == (0..<25_000).filter { $0 % 14 == 7 }.count)
+        #expect(acc.splits == acc.sources)
+    }
+
     @Test func arrayElementsCountOncePerRecordInCrossTabs() throws {
         let lines = [
             #"{"text": "a", "label": "x", "tags": ["urgent", "urgent", "billing"]}"#,

@@ -76,6 +76,10 @@ final class ByteCounter {
         return false
     }
 
+    /// Add `n` to the count of entry `i` (found earlier by `add`).
+    @inline(__always)
+    func add(entry i: Int32, n: Int = 1) { entries[Int(i)].count += n }
+
     /// Add `n` to the key's count. Returns the entry index, or -1 when the table is full
     /// and the key is new.
     @inline(__always)

@@ -33,6 +33,16 @@ struct FastJSONLScanner {
     private var labels = ByteCounter(cap: Int.max)
     private var splits = ByteCounter(cap: Int.max)
     private var sources = ByteCounter(cap: Int.max)
+    /// For the label, split and source fields: the role table's entry of each entry of the
+    /// field's own value table, so a role value costs one lookup (the field's) per record.
+    private let labelOf = EntryMap(), splitOf = EntryMap(), sourceOf = EntryMap()
+    /// Role values' field-table entries found in pass 1 of `commit`, taken by pass 2.
+    private struct RoleValue: BitwiseCopyable {
+        var event: Int
+        var hash: UInt64
+        var entry: Int32
+    }
+    private let roleValues = ScanBuffer<RoleValue>(capacity: 4)
     private var labelBySplit = PairCounts()
     private var labelBySource = PairCounts()
     private var unlabelled = 0
@@ -531,23 +541,42 @@ struct FastJSONLScanner {
                     valueBytes = Array((v?.compactJSON ?? "").utf8)
                 }
                 let blank = e.kind == .string && Self.isBlank(p, e.length)
-                func entry(_ c: inout ByteCounter) -> Int32 {
+                // A scalar role value is looked up in its field's own table first (pass 2
+                // takes that entry); the role table's entry then usually comes from the map.
+                var field: (hash: UInt64, entry: Int32) = (0, -1)
+                let tableRole = (r & Self.roleLabel != 0 && !labelSeen) || (r & Self.roleSplit != 0 && !splitSeen)
+                    || (r & Self.roleSource != 0 && !sourceSeen)
+                if tableRole && !blank && valueBytes == nil {
+                    field = fieldValue(node: n, p, e.length)
+                    roleValues.append(RoleValue(event: k, hash: field.hash, entry: field.entry))
+                }
+                func entry(_ c: inout ByteCounter, _ map: EntryMap) -> Int32 {
                     if let vb = valueBytes {
                         return vb.withUnsafeBytes { c.add($0.baseAddress, vb.count, hash: StableHash.hash($0), n: 1) }
                     }
-                    return c.add(p, e.length, hash: StableHash.hash(p ?? base, e.length), n: 1)
+                    if field.entry >= 0 {
+                        let known = map[field.entry]
+                        if known >= 0 {
+                            c.add(entry: known)
+                            return known
+                        }
+                    }
+                    // The field's table hashed the same bytes.
+                    let x = c.add(p, e.length, hash: field.hash, n: 1)
+                    if field.entry >= 0 { map[field.entry] = x }
+                    return x
                 }
                 if r & Self.roleLabel != 0 && !labelSeen {
                     labelSeen = true
-                    if !blank { label = entry(&labels) }
+                    if !blank { label = entry(&labels, labelOf) }
                 }
                 if r & Self.roleSplit != 0 && !splitSeen {
                     splitSeen = true
-                    if !blank { split = entry(&splits) }
+                    if !blank { split = entry(&splits, splitOf) }
                 }
                 if r & Self.roleSource != 0 && !sourceSeen {
                     sourceSeen = true
-                    if !blank { source = entry(&sources) }
+                    if !blank { source = entry(&sources, sourceOf) }
                 }
                 if r & Self.roleText != 0 {
                     let bit: UInt64 = 1 << UInt64(nodeTextIndex[n])
@@ -566,6 +595,7 @@ struct FastJSONLScanner {
                 }
             }
             // Pass 2: every field, and label × value for fields with few values.
+            var nextRoleValue = 0
             for k in 0..<events.count {
                 let e = events.base[k]
                 let n = Int(e.node)
@@ -589,22 +619,15 @@ struct FastJSONLScanner {
                 case .object:
                     break
                 default:
-                    let h = StableHash.hash(p ?? base, e.length)
-                    let v: Int32
-                    let counter = counterRefs[n]
-                    if e.length > FieldStats.longValue {
-                        // Built only if the table may hold it (a full table turns most away).
-                        if counter._withUnsafeGuaranteedRef({ $0.turnsAway(hash: h) }) {
-                            v = -1
-                        } else {
-                            longKey.removeAll(keepingCapacity: true)
-                            FieldStats.appendTableKey(UnsafeRawBufferPointer(start: p, count: e.length), hash: h, to: &longKey)
-                            // The key ends in the value's hash, which therefore identifies it too.
-                            v = longKey.withUnsafeBytes { k in counter._withUnsafeGuaranteedRef { $0.add(k.baseAddress, k.count, hash: h) } }
-                        }
+                    let h: UInt64, v: Int32
+                    if nextRoleValue < roleValues.count, roleValues[nextRoleValue].event == k {
+                        h = roleValues[nextRoleValue].hash
+                        v = roleValues[nextRoleValue].entry
+                        nextRoleValue += 1
                     } else {
-                        v = counter._withUnsafeGuaranteedRef { $0.add(p, e.length, hash: h) }
+                        (h, v) = fieldValue(node: n, p, e.length)
                     }
+                    let counter = counterRefs[n]
                     // Values in the table reach the distinct-count sketch when the counts
                     // are handed over (`accumulator()`); only those turned away go now.
                     if v < 0 { HyperLogLog.add(hash: h, to: sketches.registers(n)) }
@@ -618,6 +641,7 @@ struct FastJSONLScanner {
                 }
             }
         }
+        roleValues.removeAll()
         if roles.label != nil {
             if label < 0 { unlabelled += 1 }
         }
@@ -645,6 +669,23 @@ struct FastJSONLScanner {
                 }
             }
         }
+    }
+
+    /// Count a scalar value in its field's table: the value's hash, and its entry (-1 when
+    /// the table is full and does not hold it).
+    @inline(__always)
+    private mutating func fieldValue(node n: Int, _ p: UnsafeRawPointer?, _ length: Int) -> (hash: UInt64, entry: Int32) {
+        let h = StableHash.hash(p ?? base, length)
+        let counter = counterRefs[n]
+        guard length > FieldStats.longValue else {
+            return (h, counter._withUnsafeGuaranteedRef { $0.add(p, length, hash: h) })
+        }
+        // Built only if the table may hold it (a full table turns most away).
+        if counter._withUnsafeGuaranteedRef({ $0.turnsAway(hash: h) }) { return (h, -1) }
+        longKey.removeAll(keepingCapacity: true)
+        FieldStats.appendTableKey(UnsafeRawBufferPointer(start: p, count: length), hash: h, to: &longKey)
+        // The key ends in the value's hash, which therefore identifies it too.
+        return (h, longKey.withUnsafeBytes { k in counter._withUnsafeGuaranteedRef { $0.add(k.baseAddress, k.count, hash: h) } })
     }
 
     /// Array elements count once per record and value in cross-tabs (as in
@@ -848,6 +889,28 @@ final class PairCounts {
             for l in 0..<columns where dense[a * columns + l] > 0 { body(a, Int64(l - 1), dense[a * columns + l]) }
         }
         for (k, c) in sparse { body(Int(UInt32(truncatingIfNeeded: k)), k >> 32, c) }
+    }
+}
+
+/// Entries of one table for the entries of another (-1: not known yet), growing as needed.
+final class EntryMap {
+    private var map: UnsafeMutablePointer<Int32> = .allocate(capacity: 0)
+    private var capacity = 0
+
+    deinit { map.deallocate() }
+
+    subscript(i: Int32) -> Int32 {
+        @inline(__always) get { Int(i) < capacity ? map[Int(i)] : -1 }
+        set {
+            let n = Int(i)
+            if n >= capacity {
+                let c = max(n + 1, capacity * 2, 64)
+                map = map.grown(moving: capacity, to: c)
+                (map + capacity).initialize(repeating: -1, count: c - capacity)
+                capacity = c
+            }
+            map[n] = newValue
+        }
     }
 }
 
