@@ -66,6 +66,24 @@ import Testing
         #expect(fast.words == 6_000)
     }
 
+    /// Text with no byte below 0x20 (a JSON string without escapes) may be measured
+    /// comparing against the space alone.
+    @Test func controlFreeMeasureMatchesScalarCounting() {
+        var g = Generator(state: 7)
+        for round in 0..<4_000 {
+            var s = ""
+            for _ in 0..<g.below(round < 2_000 ? 120 : 600) {
+                s += g.below(8) == 0 ? Self.pieces[g.below(Self.pieces.count)] : ["word", "a", "longerwordhere", " ", "   "][g.below(5)]
+            }
+            s = String(String.UnicodeScalarView(s.unicodeScalars.filter { $0.value >= 0x20 }))
+            let (fast, slow) = s.withUTF8 { buf -> ((Int, Int), (Int, Int)) in
+                let p = UnsafeRawPointer(buf.baseAddress ?? UnsafePointer(bitPattern: 1)!)
+                return (TextKernels.measure(p, buf.count, controlFree: true), FastJSONLScanner.measureScalars(p, buf.count))
+            }
+            #expect(fast == slow, "\(s.debugDescription)")
+        }
+    }
+
     /// The reference: a byte at a time.
     static func stringBodyReference(_ b: [UInt8], from: Int) -> (close: Int, escaped: Bool, high: Bool)? {
         var i = from, escaped = false, high = false

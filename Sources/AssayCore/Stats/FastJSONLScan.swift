@@ -71,6 +71,9 @@ struct FastJSONLScanner {
     private var base: UnsafeRawPointer
     private var pos = 0
     private var end = 0
+    /// Whether the events' strings read in place (not `inScratch`) hold no control byte: true
+    /// for JSON strings (raw control bytes make them invalid), not for CSV fields.
+    private var rawStringsAreControlFree = true
     private var sawSplitKey = false
     private var sawSourceKey = false
     private let splitKeyNode: Int32
@@ -185,6 +188,7 @@ struct FastJSONLScanner {
         end = to
         events.removeAll()
         scratch.removeAll()
+        rawStringsAreControlFree = true
         sawSplitKey = false
         sawSourceKey = false
         skipSpace()
@@ -241,6 +245,7 @@ struct FastJSONLScanner {
                                       derivedSplit: [UInt8]?, derivedSource: [UInt8]?) -> Int? {
         events.removeAll()
         scratch.removeAll()
+        rawStringsAreControlFree = false
         sawSplitKey = false
         sawSourceKey = false
         if columnNames != layout.columns {
@@ -514,6 +519,7 @@ struct FastJSONLScanner {
         var textSeen: UInt64 = 0
         var textParts = 0, chars = 0, words = 0
         let trackCross = roles.label != nil
+        let controlFree = rawStringsAreControlFree
         do {
             let sbase: UnsafeRawPointer? = UnsafeRawPointer(scratch.base)
             @inline(__always) func pointer(_ e: Event) -> UnsafeRawPointer? {
@@ -587,7 +593,7 @@ struct FastJSONLScanner {
                         if let vb = valueBytes {
                             m = vb.withUnsafeBytes { TextKernels.measure($0.baseAddress!, vb.count) }
                         } else {
-                            m = TextKernels.measure(p ?? base, e.length)
+                            m = TextKernels.measure(p ?? base, e.length, controlFree: controlFree && !e.inScratch)
                         }
                         chars += m.chars
                         words += m.words

@@ -82,6 +82,46 @@ enum TextKernels {
         return Int(truncatingIfNeeded: (y & 0xFFFF_FFFF) &+ (y >> 32))
     }
 
+    /// From `i` (past the text's first byte), the run of all-ASCII sixteen-byte blocks, at
+    /// most 255 of them: how many, and how many words start in them; `i` ends past them.
+    /// A word starts where a space byte (the one before, loaded at i - 1) is followed by a
+    /// non-space one; counted in byte lanes, summed at the end. With `controlFree` (no byte
+    /// below 0x20), a space byte is 0x20.
+    @inline(__always)
+    private static func asciiRun(_ p: UnsafeRawPointer, _ i: inout Int, _ n: Int, controlFree: Bool) -> (blocks: Int, words: Int) {
+        let space = V(repeating: 0x20), nine = V(repeating: 9), five = V(repeating: 5)
+        @inline(__always) func isSpace(_ v: V) -> SIMDMask<SIMD16<Int8>> {
+            controlFree ? v .== space : (v .== space) .| ((v &- nine) .< five)
+        }
+        var run = 0
+        var starts = V()
+        // Two blocks a step while both are ASCII (one check of their high bits).
+        while run < 254, i &+ 32 <= n {
+            let v0 = p.loadUnaligned(fromByteOffset: i, as: V.self)
+            let v1 = p.loadUnaligned(fromByteOffset: i &+ 16, as: V.self)
+            let x = unsafeBitCast(v0 | v1, to: SIMD2<UInt64>.self)
+            if (x[0] | x[1]) & 0x8080_8080_8080_8080 != 0 { break }
+            let w0 = p.loadUnaligned(fromByteOffset: i &- 1, as: V.self)
+            let w1 = p.loadUnaligned(fromByteOffset: i &+ 15, as: V.self)
+            // A true lane is 0xFF: subtracting it adds one.
+            starts &-= unsafeBitCast(isSpace(w0) .& .!isSpace(v0), to: V.self)
+            starts &-= unsafeBitCast(isSpace(w1) .& .!isSpace(v1), to: V.self)
+            run &+= 2
+            i &+= 32
+        }
+        while run < 255, i &+ 16 <= n {
+            let v = p.loadUnaligned(fromByteOffset: i, as: V.self)
+            let x = unsafeBitCast(v, to: SIMD2<UInt64>.self)
+            if (x[0] | x[1]) & 0x8080_8080_8080_8080 != 0 { break }
+            let w = p.loadUnaligned(fromByteOffset: i &- 1, as: V.self)
+            starts &-= unsafeBitCast(isSpace(w) .& .!isSpace(v), to: V.self)
+            run &+= 1
+            i &+= 16
+        }
+        let sums = unsafeBitCast(starts, to: SIMD2<UInt64>.self)
+        return (run, byteSum(sums[0]) &+ byteSum(sums[1]))
+    }
+
     /// Characters and words of a string, as the text role counts them.
     static func measure(_ s: String) -> (chars: Int, words: Int) {
         var s = s
@@ -95,7 +135,11 @@ enum TextKernels {
     /// Whitespace is what `Unicode.Scalar.Properties.isWhitespace` says. Blocks of sixteen
     /// bytes with no possible non-ASCII whitespace are counted with vector compares; the
     /// others one character at a time.
-    static func measure(_ p: UnsafeRawPointer, _ n: Int) -> (chars: Int, words: Int) {
+    ///
+    /// With `controlFree`, the text is known to hold no byte below 0x20 (a JSON string as
+    /// written in the file, without escapes: the scanner rejects raw control bytes in
+    /// strings). Its only ASCII whitespace is then the space: one compare a block, not three.
+    static func measure(_ p: UnsafeRawPointer, _ n: Int, controlFree: Bool = false) -> (chars: Int, words: Int) {
         let space = V(repeating: 0x20), nine = V(repeating: 9), five = V(repeating: 5)
         let top2 = V(repeating: 0xC0), continuation = V(repeating: 0x80), one = V(repeating: 1), zero = V()
         // Lead bytes of the non-ASCII whitespace characters (U+0085, U+00A0, U+1680,
@@ -179,37 +223,10 @@ enum TextKernels {
         if n > 0 { step() }  // so the vector step always has a byte before its block
         while i < n {
             if i &+ 16 <= n, !afterWideSpace {
-                // A run of all-ASCII blocks (most text): a word starts where a space byte
-                // (the one before, loaded at i - 1) is followed by a non-space one. Counted
-                // in byte lanes, at most 255 blocks before the lanes are summed.
-                var run = 0
-                var runStarts = zero
-                // Two blocks a step while both are ASCII (one check of their high bits).
-                while run < 254, i &+ 32 <= n {
-                    let v0 = p.loadUnaligned(fromByteOffset: i, as: V.self)
-                    let v1 = p.loadUnaligned(fromByteOffset: i &+ 16, as: V.self)
-                    let x = unsafeBitCast(v0 | v1, to: SIMD2<UInt64>.self)
-                    if (x[0] | x[1]) & 0x8080_8080_8080_8080 != 0 { break }
-                    let w0 = p.loadUnaligned(fromByteOffset: i &- 1, as: V.self)
-                    let w1 = p.loadUnaligned(fromByteOffset: i &+ 15, as: V.self)
-                    runStarts &-= unsafeBitCast(isSpace(w0) .& .!isSpace(v0), to: V.self)
-                    runStarts &-= unsafeBitCast(isSpace(w1) .& .!isSpace(v1), to: V.self)
-                    run &+= 2
-                    i &+= 32
-                }
-                while run < 255, i &+ 16 <= n {
-                    let v = p.loadUnaligned(fromByteOffset: i, as: V.self)
-                    let x = unsafeBitCast(v, to: SIMD2<UInt64>.self)
-                    if (x[0] | x[1]) & 0x8080_8080_8080_8080 != 0 { break }
-                    let w = p.loadUnaligned(fromByteOffset: i &- 1, as: V.self)
-                    // A true lane is 0xFF: subtracting it adds one.
-                    runStarts &-= unsafeBitCast(isSpace(w) .& .!isSpace(v), to: V.self)
-                    run &+= 1
-                    i &+= 16
-                }
+                // A run of all-ASCII blocks (most text).
+                let (run, runWords) = controlFree ? asciiRun(p, &i, n, controlFree: true) : asciiRun(p, &i, n, controlFree: false)
                 if run > 0 {
-                    let sums = unsafeBitCast(runStarts, to: SIMD2<UInt64>.self)
-                    words &+= Self.byteSum(sums[0]) &+ Self.byteSum(sums[1])
+                    words &+= runWords
                     chars &+= 16 &* run
                     prevSpace = isAsciiSpace(p.load(fromByteOffset: i &- 1, as: UInt8.self))
                     continue
