@@ -87,4 +87,40 @@ import Testing
         #expect(v.value(at: "a.b") == .number("1"))
         #expect(v.leaves().map(\.path) == ["meta.url", "instances[0].output", "a.b"])
     }
+
+    /// The validator against the standard library's UTF-8 decoder: the offset of the first
+    /// byte that starts no valid sequence, on mostly-ASCII bytes with accented letters,
+    /// emoji, and broken sequences (stray continuations, overlongs, surrogates, cut-off
+    /// sequences) at any offset, also where sixteen-byte blocks begin and end.
+    @Test func utf8ValidationAgreesWithTheStandardLibrary() {
+        func reference(_ bytes: [UInt8]) -> Int? {
+            var parser = Unicode.UTF8.ForwardParser()
+            var it = bytes.makeIterator()
+            var offset = 0
+            while true {
+                switch parser.parseScalar(from: &it) {
+                case .valid(let s): offset += s.count
+                case .emptyInput: return nil
+                case .error: return offset
+                }
+            }
+        }
+        let pieces: [[UInt8]] = [
+            Array("word ".utf8), Array("a".utf8), Array("sixteen bytes!!!".utf8), Array("é".utf8), Array("ß".utf8),
+            Array("€".utf8), Array("😀".utf8), Array("漢".utf8),
+            [0x80], [0xC0, 0x80], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xF5], [0xFF],
+            [0xC3], [0xE2, 0x82], [0xF0, 0x9F, 0x98],
+        ]
+        var g = TextKernelsTests.Generator(state: 11)
+        for round in 0..<5_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<g.below(60) {
+                // Mostly valid text; a broken piece now and then (none in a quarter of rounds).
+                let k = round % 4 == 0 || g.below(12) != 0 ? g.below(8) : g.below(pieces.count)
+                bytes += pieces[k]
+            }
+            let fast = bytes.withUnsafeBytes { UTF8Validation.firstInvalid($0) }
+            #expect(fast == reference(bytes), "\(bytes)")
+        }
+    }
 }

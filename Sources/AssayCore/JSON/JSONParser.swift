@@ -303,14 +303,17 @@ public enum UTF8Validation {
         let n = raw.count
         guard let base = raw.baseAddress else { return nil }
         while i < n {
-            // Skip ASCII sixteen, then eight bytes at a time.
-            while i + 16 <= n {
+            // Skip ASCII sixteen bytes at a time, straight to the first non-ASCII byte of
+            // the block (text in most languages has a few accented letters a line).
+            if i + 16 <= n {
                 let x = base.loadUnaligned(fromByteOffset: i, as: SIMD2<UInt64>.self)
-                if (x[0] | x[1]) & 0x8080_8080_8080_8080 != 0 { break }
-                i += 16
+                let h0 = x[0] & 0x8080_8080_8080_8080, h1 = x[1] & 0x8080_8080_8080_8080
+                if h0 | h1 == 0 {
+                    i += 16
+                    continue
+                }
+                i += h0 != 0 ? h0.trailingZeroBitCount >> 3 : 8 + h1.trailingZeroBitCount >> 3
             }
-            while i + 8 <= n, base.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
-            if i >= n { break }
             let b = raw[i]
             if b < 0x80 { i += 1; continue }
             let len: Int
