@@ -316,6 +316,12 @@ public enum UTF8Validation {
             }
             let b = raw[i]
             if b < 0x80 { i += 1; continue }
+            // Two-byte letters (accented Latin, Greek, Cyrillic): no scalar to rebuild.
+            if b >= 0xC2 && b <= 0xDF {
+                guard i + 1 < n, raw[i + 1] & 0xC0 == 0x80 else { return i }
+                i += 2
+                continue
+            }
             let len: Int
             let minScalar: UInt32
             var v: UInt32
