@@ -188,10 +188,15 @@ import Testing
         #expect(s.viewCount == 3)
     }
 
-    @Test func indexGrowthExtendsTheTable() {
+    /// A driver over 40 records of which the index has found 10 so far.
+    func drivingAnIndexStillBuilt() -> (FakeSource, AppDriver) {
         let source = FakeSource()
         source.setIndexed(10, complete: false)
-        let d = makeDriver(source: source)
+        return (source, makeDriver(source: source))
+    }
+
+    @Test func indexGrowthExtendsTheTable() {
+        let (source, d) = drivingAnIndexStillBuilt()
         d.send("j")
         source.setIndexed(20, complete: false)
         d.update()
@@ -203,9 +208,7 @@ import Testing
     /// `G` while indexing keeps to the last record as the index grows, like `less`'s `G`
     /// waiting for the end, but with the table usable meanwhile.
     @Test func bottomFollowsTheEndWhileIndexing() {
-        let source = FakeSource()
-        source.setIndexed(10, complete: false)
-        let d = makeDriver(source: source)
+        let (source, d) = drivingAnIndexStillBuilt()
         d.send("G")
         #expect(d.state.currentRecord == 9)
         #expect(d.state.message?.text.hasPrefix("following the last record while indexing") == true)
@@ -222,9 +225,7 @@ import Testing
     }
 
     @Test func anyKeyStopsFollowingTheEnd() {
-        let source = FakeSource()
-        source.setIndexed(10, complete: false)
-        let d = makeDriver(source: source)
+        let (source, d) = drivingAnIndexStillBuilt()
         d.send("Gk")
         #expect(d.state.currentRecord == 8)
         source.setIndexed(40, complete: false)
