@@ -61,8 +61,13 @@ public final class AppDriver {
     public func run() -> Int32 {
         start()
         while !state.shouldQuit {
+            let t0 = DispatchTimeShim.nanoseconds()
+            let labelsScanning = state.labels.scanID != nil && state.activePane == .labels
             update()
-            if dirty { draw() }
+            if dirty {
+                draw()
+                if labelsScanning { timing.redrawWhileScanning.add(DispatchTimeShim.nanoseconds() - t0) }
+            }
             // Poll so progress (indexing, scans) redraws without a key press.
             let busy = scans.isBusy || !state.indexProgress.isComplete
             guard let event = backend.nextEvent(timeoutMilliseconds: busy ? 16 : 100) else { continue }
@@ -251,6 +256,9 @@ public struct DriverTiming: Sendable {
     public var renderWhileScanning = TimingStat()
     /// Taking in a stats update (rebuilding the Labels pane's model).
     public var statsUpdates = TimingStat()
+    /// Whole redraws of the Labels pane while its scan runs: taking in what arrived, the
+    /// render, and writing the changes to the terminal.
+    public var redrawWhileScanning = TimingStat()
     /// When the driver was made, and how long after that the exact stats were taken in.
     public var startedAt = DispatchTimeShim.nanoseconds()
     public var statsExactAfter: Int?
@@ -259,6 +267,7 @@ public struct DriverTiming: Sendable {
         "timing: frames render \(render.summary); present \(present.summary)\n"
             + "timing: Labels frames while scanning: render \(renderWhileScanning.summary)\n"
             + "timing: stats updates taken in (model rebuilt): \(statsUpdates.summary)\n"
+            + "timing: Labels redraws while scanning (take in + render + write): \(redrawWhileScanning.summary)\n"
             + (statsExactAfter.map { "timing: exact stats taken in \(LabelsModel.fixed(Double($0) / 1e6, 1)) ms after start\n" } ?? "")
     }
 }
