@@ -6,17 +6,23 @@
 The file holds one JSON line per timed command, as written by
 ../shared/bench/peers/bench.py (name, cmd, runs, rc, wall_s, wall_median_s,
 wall_min_s, cpu_s_median, peak_rss_mb, foreign_cpu_s, stdout_tail, ...).
-If a name occurs more than once, the last line wins.
+Lines of one name and command are pooled (run.sh runs every command once a
+round, one line per run); a line with the same name but another command starts
+that row afresh.
 
-Ratios (median wall time; < 1 means assay is faster):
+Ratios (wall time; < 1 means assay is faster):
   assay stats / faster of (DuckDB, DataFusion) label histogram
   assay index / wc -l
+each as the ratio of the medians, and, for rows pooled from run.sh's rounds, the
+median of the ratios within each round (the faster peer of that round), which a
+slow spell of the machine during some rounds moves least.
 A ratio is only given when both rows exist and every run exited 0.
 """
 import json
 import os
 import re
 import shlex
+import statistics
 import sys
 
 LABELS = {
@@ -29,6 +35,18 @@ LABELS = {
 }
 
 
+def pool(a, b):
+    """Rows a and b (same name and command) as one row over all their runs."""
+    walls = a["wall_s"] + b["wall_s"]
+    # A line's CPU is the median of its runs: per run when run.sh wrote it.
+    cpus = a.get("_cpus", [a["cpu_s_median"]] * a["runs"]) + [b["cpu_s_median"]] * b["runs"]
+    return dict(b, runs=a["runs"] + b["runs"], rc=a["rc"] + b["rc"], wall_s=walls,
+                wall_median_s=statistics.median(walls), wall_min_s=min(walls),
+                cpu_s_median=round(statistics.median(cpus), 2), _cpus=cpus,
+                peak_rss_mb=max(a["peak_rss_mb"], b["peak_rss_mb"]),
+                foreign_cpu_s=a.get("foreign_cpu_s", []) + b.get("foreign_cpu_s", []))
+
+
 def load(path):
     rows = {}
     with open(path) as f:
@@ -36,8 +54,8 @@ def load(path):
             line = line.strip()
             if line:
                 r = json.loads(line)
-                rows.pop(r["name"], None)  # keep file order of the last occurrence
-                rows[r["name"]] = r
+                old = rows.pop(r["name"], None)  # keep file order of the last occurrence
+                rows[r["name"]] = pool(old, r) if old and old["cmd"] == r["cmd"] else r
     return rows
 
 
@@ -96,6 +114,23 @@ def ratio(rows, num, dens):
     return rows[num]["wall_median_s"] / best["wall_median_s"], best["name"]
 
 
+def round_ratios(rows, num, dens):
+    """Per round (rows pooled from run.sh's rounds: run i of each row is round i), num's
+    wall / the faster den's in that round; None unless every row has one run a round."""
+    if num not in rows or "_cpus" not in rows[num]:
+        return None
+    cands = [rows[d] for d in dens if d in rows and output_ok(rows[d]).startswith("ok")]
+    n = rows[num]["runs"]
+    if not cands or any("_cpus" not in c or c["runs"] != n for c in cands):
+        return None
+    out = []
+    for i in range(n):
+        den = min(c["wall_s"][i] for c in cands)
+        if den > 0:
+            out.append(rows[num]["wall_s"][i] / den)
+    return out or None
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
@@ -114,18 +149,20 @@ def main():
               f"| {r['wall_median_s']:.2f} | {r['wall_min_s']:.2f} | {r['cpu_s_median']:.2f} "
               f"| {r['peak_rss_mb']:.1f} | {foreign:.1f} | {output_ok(r)} |")
 
-    print("\n| ratio (median wall) | value |")
-    print("|---|---:|")
+    print("\n| ratio | of the medians | per round: median (min–max) |")
+    print("|---|---:|---:|")
     for label, num, dens in [
         ("assay stats / faster of (DuckDB, DataFusion)", "assay_stats",
          ["hist_duckdb", "hist_datafusion"]),
         ("assay index / wc -l", "assay_index", ["wc_l"]),
     ]:
         v, why = ratio(rows, num, dens)
+        rr = round_ratios(rows, num, dens) if v is not None else None
+        per_round = (f"{statistics.median(rr):.2f} ({min(rr):.2f}–{max(rr):.2f})" if rr else "n/a")
         if v is None:
-            print(f"| {label} | n/a ({why}) |")
+            print(f"| {label} | n/a ({why}) | n/a |")
         else:
-            print(f"| {label} | {v:.2f} (vs `{why}`) |")
+            print(f"| {label} | {v:.2f} (vs `{why}`) | {per_round} |")
 
 
 if __name__ == "__main__":

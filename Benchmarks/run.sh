@@ -6,9 +6,12 @@
 #   usage (from anywhere; it cd's to the repo root):  Benchmarks/run.sh [RUNS]
 #
 # RUNS (default 5) timed runs per command, after 1 untimed warm-up run (warm
-# page cache). The runner is ../shared/bench/peers/bench.py (shared/ sits
-# beside the repo checkout): median wall, min wall, median CPU (user+sys),
-# peak RSS from GNU time, and the CPU other processes used meanwhile.
+# page cache), in rounds: each round runs every command once, so that the
+# machine's slow spells hit all commands alike. The runner is
+# ../shared/bench/peers/bench.py (shared/ sits beside the repo checkout), one
+# run per call; Benchmarks/report.py pools the calls: median wall, min wall,
+# median CPU (user+sys), peak RSS from GNU time, and the CPU other processes
+# used meanwhile.
 #
 # Environment (all optional):
 #   BENCH_DATA       corpus directory            (default /work/bench-data)
@@ -108,18 +111,23 @@ mkdir -p "$(dirname "$BENCH_RESULTS")"
 log "corpus $F ($LINES records, $(du -h "$F" | cut -f1)); $RUNS runs + 1 warm-up each; idle wait ${BENCH_IDLE_WAIT}s"
 log "results -> $BENCH_RESULTS"
 
-B() { python3 "$BENCH_PY" "$1" "$RUNS" 1 "$2"; }
 QF=$(printf %q "$F"); QP=$(printf %q "$PEERS")     # quoted for the bash -c command lines
-
-B wc_l            "wc -l $QF"
-B hist_duckdb     "python3 $QP/hist_duckdb.py $QF"
-B hist_datafusion "python3 $QP/hist_datafusion.py $QF"
+NAMES=(wc_l hist_duckdb hist_datafusion)
+CMDS=("wc -l $QF" "python3 $QP/hist_duckdb.py $QF" "python3 $QP/hist_datafusion.py $QF")
 if [ -n "$ASSAY" ]; then
     QA=$(printf %q "$ASSAY")
-    B assay_index      "$QA stats --index-only $QF"
-    B assay_stats      "$QA stats $QF"
-    B assay_stats_json "$QA stats --json $QF > /dev/null"
+    NAMES+=(assay_index assay_stats assay_stats_json)
+    CMDS+=("$QA stats --index-only $QF" "$QA stats $QF" "$QA stats --json $QF > /dev/null")
 fi
+# Rounds: every command once a round (the first round after one untimed warm-up run each),
+# so that a slow spell of this shared machine falls on all of them alike. bench.py writes a
+# row per call; report.py pools the rows of one name and command.
+for round in $(seq 1 "$RUNS"); do
+    log "round $round of $RUNS"
+    for k in "${!NAMES[@]}"; do
+        python3 "$BENCH_PY" "${NAMES[$k]}" 1 $([ "$round" = 1 ] && echo 1 || echo 0) "${CMDS[$k]}" >/dev/null
+    done
+done
 
 echo
 python3 Benchmarks/report.py "$BENCH_RESULTS"
