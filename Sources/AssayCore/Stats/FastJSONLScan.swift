@@ -71,9 +71,6 @@ struct FastJSONLScanner {
     private var base: UnsafeRawPointer
     private var pos = 0
     private var end = 0
-    /// Whether the events' strings read in place (not `inScratch`) hold no control byte: true
-    /// for JSON strings (raw control bytes make them invalid), not for CSV fields.
-    private var rawStringsAreControlFree = true
     private var sawSplitKey = false
     private var sawSourceKey = false
     private let splitKeyNode: Int32
@@ -188,7 +185,6 @@ struct FastJSONLScanner {
         end = to
         events.removeAll()
         scratch.removeAll()
-        rawStringsAreControlFree = true
         sawSplitKey = false
         sawSourceKey = false
         skipSpace()
@@ -202,7 +198,7 @@ struct FastJSONLScanner {
     /// a valid JSON object; the caller then asks the full parser for the reason.
     mutating func scanRecord(from: Int, to: Int, index: Int, derivedSplit: [UInt8]?, derivedSource: [UInt8]?) -> Bool {
         guard parseTopLevel(from: from, to: to), pos == end else { return false }
-        finishRecord(index: index, derivedSplit: derivedSplit, derivedSource: derivedSource)
+        finishRecord(index: index, derivedSplit: derivedSplit, derivedSource: derivedSource, json: true)
         return true
     }
 
@@ -213,12 +209,13 @@ struct FastJSONLScanner {
     /// a string stops at any control byte, and spaces stop at one.
     mutating func scanLine(from: Int, limit: Int, index: Int, derivedSplit: [UInt8]?, derivedSource: [UInt8]?) -> Int? {
         guard parseTopLevel(from: from, to: limit), pos == end || byte(pos) == Bytes.newline else { return nil }
-        finishRecord(index: index, derivedSplit: derivedSplit, derivedSource: derivedSource)
+        finishRecord(index: index, derivedSplit: derivedSplit, derivedSource: derivedSource, json: true)
         return pos
     }
 
     /// Add the derived split and source (unless the record has such fields) and commit.
-    private mutating func finishRecord(index: Int, derivedSplit: [UInt8]?, derivedSource: [UInt8]?) {
+    /// `json`: the record is a JSON object (else a CSV/TSV row).
+    private mutating func finishRecord(index: Int, derivedSplit: [UInt8]?, derivedSource: [UInt8]?, json: Bool) {
         if let d = derivedSplit, !sawSplitKey {
             let id = topLevelNode(Dataset.derivedSplitField)
             events.append(Event(node: id, kind: .string, inScratch: true, offset: scratch.count, length: d.count))
@@ -229,7 +226,7 @@ struct FastJSONLScanner {
             events.append(Event(node: id, kind: .string, inScratch: true, offset: scratch.count, length: d.count))
             scratch.append(contentsOf: d)
         }
-        commit(record: index)
+        commit(record: index, json: json)
     }
 
     // MARK: CSV and TSV
@@ -245,7 +242,6 @@ struct FastJSONLScanner {
                                       derivedSplit: [UInt8]?, derivedSource: [UInt8]?) -> Int? {
         events.removeAll()
         scratch.removeAll()
-        rawStringsAreControlFree = false
         sawSplitKey = false
         sawSourceKey = false
         if columnNames != layout.columns {
@@ -322,7 +318,7 @@ struct FastJSONLScanner {
             i += 1
             if i == e { emit(field, inScratch: false, offset: i, length: 0); field += 1; break }
         }
-        finishRecord(index: index, derivedSplit: derivedSplit, derivedSource: derivedSource)
+        finishRecord(index: index, derivedSplit: derivedSplit, derivedSource: derivedSource, json: false)
         return field
     }
 
@@ -511,7 +507,9 @@ struct FastJSONLScanner {
 
     // MARK: committing a record
 
-    private mutating func commit(record: Int) {
+    /// `json`: the strings read in place (not `inScratch`) are JSON strings without escapes,
+    /// which hold no control byte (the scanner rejects raw ones); CSV fields may.
+    private mutating func commit(record: Int, json: Bool) {
         records += 1
         if !crossSeenInRecord.isEmpty { crossSeenInRecord.removeAll(keepingCapacity: true) }
         var label: Int32 = -1, split: Int32 = -1, source: Int32 = -1
@@ -519,7 +517,6 @@ struct FastJSONLScanner {
         var textSeen: UInt64 = 0
         var textParts = 0, chars = 0, words = 0
         let trackCross = roles.label != nil
-        let controlFree = rawStringsAreControlFree
         do {
             let sbase: UnsafeRawPointer? = UnsafeRawPointer(scratch.base)
             @inline(__always) func pointer(_ e: Event) -> UnsafeRawPointer? {
@@ -593,7 +590,7 @@ struct FastJSONLScanner {
                         if let vb = valueBytes {
                             m = vb.withUnsafeBytes { TextKernels.measure($0.baseAddress!, vb.count) }
                         } else {
-                            m = TextKernels.measure(p ?? base, e.length, controlFree: controlFree && !e.inScratch)
+                            m = TextKernels.measure(p ?? base, e.length, controlFree: json && !e.inScratch)
                         }
                         chars += m.chars
                         words += m.words
