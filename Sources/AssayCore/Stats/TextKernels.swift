@@ -29,8 +29,7 @@ enum TextKernels {
         var escaped = false, high = false
         var i = from
         @inline(__always) func anyHigh() -> Bool {
-            let x = unsafeBitCast(highBits, to: SIMD2<UInt64>.self)
-            return high || (x[0] | x[1]) & 0x8080_8080_8080_8080 != 0
+            return high || !isASCII(highBits)
         }
         @inline(__always) func stops(_ v: V) -> SIMDMask<SIMD16<Int8>> { (v .== quote) .| (v .== backslash) .| (v .< control) }
         while true {
@@ -73,6 +72,21 @@ enum TextKernels {
 
     static let laneIndex = V(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
 
+    /// Whether every byte of the block is ASCII.
+    @inline(__always)
+    static func isASCII(_ v: V) -> Bool {
+        let x = unsafeBitCast(v, to: SIMD2<UInt64>.self)
+        return (x[0] | x[1]) & 0x8080_8080_8080_8080 == 0
+    }
+
+    /// Per lane: whether the byte is ASCII whitespace. With `controlFree` (the text holds no
+    /// byte below 0x20), whether it is the space.
+    @inline(__always)
+    static func isSpace(_ v: V, controlFree: Bool = false) -> SIMDMask<SIMD16<Int8>> {
+        let space = V(repeating: 0x20)
+        return controlFree ? v .== space : (v .== space) .| ((v &- V(repeating: 9)) .< V(repeating: 5))
+    }
+
     /// The sum of the eight bytes of `x` (each at most 255).
     @inline(__always)
     static func byteSum(_ x: UInt64) -> Int {
@@ -89,18 +103,14 @@ enum TextKernels {
     /// below 0x20), a space byte is 0x20.
     @inline(__always)
     private static func asciiRun(_ p: UnsafeRawPointer, _ i: inout Int, _ n: Int, controlFree: Bool) -> (blocks: Int, words: Int) {
-        let space = V(repeating: 0x20), nine = V(repeating: 9), five = V(repeating: 5)
-        @inline(__always) func isSpace(_ v: V) -> SIMDMask<SIMD16<Int8>> {
-            controlFree ? v .== space : (v .== space) .| ((v &- nine) .< five)
-        }
+        @inline(__always) func isSpace(_ v: V) -> SIMDMask<SIMD16<Int8>> { Self.isSpace(v, controlFree: controlFree) }
         var run = 0
         var starts = V()
         // Two blocks a step while both are ASCII (one check of their high bits).
         while run < 254, i &+ 32 <= n {
             let v0 = p.loadUnaligned(fromByteOffset: i, as: V.self)
             let v1 = p.loadUnaligned(fromByteOffset: i &+ 16, as: V.self)
-            let x = unsafeBitCast(v0 | v1, to: SIMD2<UInt64>.self)
-            if (x[0] | x[1]) & 0x8080_8080_8080_8080 != 0 { break }
+            if !isASCII(v0 | v1) { break }
             let w0 = p.loadUnaligned(fromByteOffset: i &- 1, as: V.self)
             let w1 = p.loadUnaligned(fromByteOffset: i &+ 15, as: V.self)
             // A true lane is 0xFF: subtracting it adds one.
@@ -111,8 +121,7 @@ enum TextKernels {
         }
         while run < 255, i &+ 16 <= n {
             let v = p.loadUnaligned(fromByteOffset: i, as: V.self)
-            let x = unsafeBitCast(v, to: SIMD2<UInt64>.self)
-            if (x[0] | x[1]) & 0x8080_8080_8080_8080 != 0 { break }
+            if !isASCII(v) { break }
             let w = p.loadUnaligned(fromByteOffset: i &- 1, as: V.self)
             starts &-= unsafeBitCast(isSpace(w) .& .!isSpace(v), to: V.self)
             run &+= 1
@@ -140,7 +149,6 @@ enum TextKernels {
     /// written in the file, without escapes: the scanner rejects raw control bytes in
     /// strings). Its only ASCII whitespace is then the space: one compare a block, not three.
     static func measure(_ p: UnsafeRawPointer, _ n: Int, controlFree: Bool = false) -> (chars: Int, words: Int) {
-        let space = V(repeating: 0x20), nine = V(repeating: 9), five = V(repeating: 5)
         let top2 = V(repeating: 0xC0), continuation = V(repeating: 0x80), one = V(repeating: 1), zero = V()
         // Lead bytes of the non-ASCII whitespace characters (U+0085, U+00A0, U+1680,
         // U+2000...U+200A, U+2028, U+2029, U+202F, U+205F, U+3000).
@@ -159,8 +167,6 @@ enum TextKernels {
             blocks = 0
         }
         @inline(__always) func isAsciiSpace(_ b: UInt8) -> Bool { b == 0x20 || b &- 9 < 5 }
-        /// Per lane: whether the byte is ASCII whitespace.
-        @inline(__always) func isSpace(_ v: V) -> SIMDMask<SIMD16<Int8>> { (v .== space) .| ((v &- nine) .< five) }
         /// Whether the block at `i` (whose bytes are `v`) may start a non-ASCII space: the
         /// lead bytes alone also start common punctuation (’ “ ” – … are E2 80 xx).
         @inline(__always) func mayHoldSpace(_ i: Int, _ v: V) -> Bool {
@@ -245,8 +251,7 @@ enum TextKernels {
             // block whose lanes before `i` are left out.
             if n >= 17, !afterWideSpace {
                 let v = p.loadUnaligned(fromByteOffset: n &- 16, as: V.self)
-                let x = unsafeBitCast(v, to: SIMD2<UInt64>.self)
-                if (x[0] | x[1]) & 0x8080_8080_8080_8080 == 0 {
+                if isASCII(v) {
                     let w = p.loadUnaligned(fromByteOffset: n &- 17, as: V.self)
                     let fresh = Self.laneIndex .>= V(repeating: UInt8(truncatingIfNeeded: i &- (n &- 16)))
                     starts &+= zero.replacing(with: one, where: isSpace(w) .& .!isSpace(v) .& fresh)
