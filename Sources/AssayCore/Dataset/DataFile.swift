@@ -82,22 +82,8 @@ public final class DataFile: Sendable {
     /// (while indexing, the next one is not known yet), up to where its record ends.
     func rawBytes(of i: Int) -> UnsafeRawBufferPointer {
         let (start, next) = index.bounds(of: i)
-        let end = next ?? lastSlotEnd(from: start)
+        let end = next ?? mapped.base.map { IndexBuilder.slotEnd($0, from: start, size: mapped.size, layout: layout) } ?? mapped.size
         return UnsafeRawBufferPointer(start: mapped.base.map { $0 + start }, count: max(0, end - start))
-    }
-
-    /// The end of the record starting at `start`, found in the bytes.
-    private func lastSlotEnd(from start: Int) -> Int {
-        guard let base = mapped.base, start < mapped.size else { return mapped.size }
-        switch layout.format {
-        case .json:
-            return mapped.size  // parsed as a prefix: what follows the element is ignored
-        case .csv where layout.quoting == .csv, .tsv where layout.quoting == .csv:
-            return DelimitedParser.recordEnd(base, from: start, to: mapped.size, quoting: layout.quoting,
-                                             delimiter: layout.delimiter).next
-        default:
-            return min(mapped.size, Bytes.find(Bytes.newline, in: base, from: start, to: mapped.size) + 1)
-        }
     }
 
     /// 1-based line where slot `i` starts.

@@ -49,6 +49,23 @@ enum IndexBuilder {
         return shape
     }
 
+    /// Where the slot starting at `start` ends, by the rules `build` splits slots with (for
+    /// the last slot found while the index is still being built): past its newline in line
+    /// formats, at the quote-aware record end in quoted CSV/TSV, and at the end of the file
+    /// in a JSON document (whose elements are parsed as a prefix).
+    static func slotEnd(_ base: UnsafeRawPointer, from start: Int, size: Int, layout: FileLayout) -> Int {
+        guard start < size else { return size }
+        switch layout.format {
+        case .json:
+            return size
+        case .csv where layout.quoting == .csv, .tsv where layout.quoting == .csv:
+            return DelimitedParser.recordEnd(base, from: start, to: size, quoting: layout.quoting,
+                                             delimiter: layout.delimiter).next
+        default:
+            return min(size, Bytes.find(Bytes.newline, in: base, from: start, to: size) + 1)
+        }
+    }
+
     /// Non-blank lines are slots. Segments are scanned in parallel, published in order.
     /// With `firstSegmentOnly`, stops after the first segment; returns whether it stopped
     /// before the end of the file. Before each batch after the first segment, waits while
