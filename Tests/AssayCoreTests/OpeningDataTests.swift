@@ -175,6 +175,41 @@ import Testing
         #expect(acc.textWords.quantile(1) == 2_000_000)
     }
 
+    @Test func tenMegabyteFirstLineIsStillJSONLines() throws {
+        // The first line is longer than the sniffer's sample: it is judged whole.
+        let big = String(repeating: "word ", count: 2_000_000)
+        let p = dir.write("first.jsonl", "{\"text\":\"\(big)\",\"label\":\"b\"}\n{\"text\":\"x\",\"label\":\"a\"}\n{\"text\":\"tr")
+        let (d, acc) = try scan([p])
+        #expect(d.files[0].layout.format == .jsonl)
+        #expect(acc.records == 2)
+        #expect(acc.labels == ["a": 1, "b": 1])
+        #expect(acc.malformed.map(\.line) == [3])
+    }
+
+    @Test func dataAfterAJSONDocumentIsReported() throws {
+        let after = "more data after the end of the JSON document; it was not read (for one JSON value per line, use --format jsonl)"
+        let array = dir.write("a.json", "[{\"text\": \"a\"}]\n\n{\"text\": \"b\"}\n")
+        let (d1, acc1) = try scan([array])
+        #expect(acc1.records == 1)
+        #expect(d1.allNotices == ["\(array):3: \(after)"])
+
+        let objects = dir.write("o.json", "{\"text\": \"a\"} {\"text\": \"b\"}")
+        let (d2, acc2) = try scan([objects])
+        #expect(acc2.records == 1)
+        #expect(d2.allNotices == ["\(objects):1: \(after)"])
+
+        let splits = dir.write("s.json", "{\"train\": [\n{\"text\": \"a\"}]}\n]")
+        let (d3, acc3) = try scan([splits])
+        #expect(acc3.splits == ["train": 1])
+        #expect(d3.allNotices == ["\(splits):3: \(after)"])
+
+        // A whole document with blank lines after it is not reported.
+        let pretty = dir.write("p.json", "{\n  \"text\": \"a\",\n  \"label\": \"x\"\n}\n\n")
+        let (d4, acc4) = try scan([pretty])
+        #expect(acc4.records == 1)
+        #expect(d4.allNotices.isEmpty)
+    }
+
     @Test func missingPathEmptyAndBinaryFiles() throws {
         let empty = dir.write("empty.jsonl", "")
         let binary = dir.write("bin.dat", [0x7F, 0x45, 0x4C, 0x46, 0, 0, 1, 2])

@@ -141,7 +141,7 @@ public enum FormatSniffer {
             if first == UInt8(ascii: "[") {
                 format = .json
             } else if first == UInt8(ascii: "{") {
-                format = looksLikeJSONLines(sample, from: firstNonSpace, wholeFile: sampleEnd == n) ? .jsonl : .json
+                format = looksLikeJSONLines(bytes, from: lead) ? .jsonl : .json
             } else if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") {
                 format = .jsonl
             } else {
@@ -182,20 +182,33 @@ public enum FormatSniffer {
         return (layout, notices)
     }
 
-    /// JSON Lines if the first line is a whole JSON value on its own, and either
-    /// another line follows or the whole file is that one line of a record.
-    static func looksLikeJSONLines(_ sample: UnsafeRawBufferPointer, from start: Int, wholeFile: Bool) -> Bool {
-        let nl = sample[start...].firstIndex(of: Bytes.newline) ?? sample.count
-        let line = UnsafeRawBufferPointer(rebasing: sample[start..<nl])
-        guard let value = try? JSONParser.parse(line) else { return false }
-        let rest = sample[nl...].contains(where: { !Bytes.isSpace($0) })
+    /// The longest first line `looksLikeJSONLines` parses to decide; a longer one is judged
+    /// by what starts the next line.
+    static let longestParsedLine = 16 << 20
+
+    /// JSON Lines if the first line (from `start`, its first non-space byte, to its newline
+    /// anywhere in the file: it may be longer than the sample) is a whole JSON value on its
+    /// own, and either another line follows or the whole file is that one line of a record.
+    static func looksLikeJSONLines(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        let n = bytes.count
+        let nl = Bytes.find(Bytes.newline, in: base, from: start, to: n)
+        var next = nl
+        while next < n, Bytes.isSpace(bytes[next]) { next += 1 }
+        let rest = next < n
+        guard nl - start <= longestParsedLine else {
+            // Too long to parse only to sniff: records one per line if the next line starts
+            // another object (a long document line is followed by more of the document).
+            return rest && bytes[next] == UInt8(ascii: "{")
+        }
+        guard let value = try? JSONParser.parse(UnsafeRawBufferPointer(rebasing: bytes[start..<nl])) else { return false }
         if rest { return true }
         // A single object: a document of splits (all values arrays) is JSON, else one record.
         if case .object(let members) = value, !members.isEmpty,
            members.allSatisfy({ if case .array = $0.value { true } else { false } }) {
             return false
         }
-        return wholeFile
+        return true
     }
 
     static func guessDelimiter(_ sample: UnsafeRawBufferPointer, fileName: String, forced: DataFormat?) -> UInt8? {

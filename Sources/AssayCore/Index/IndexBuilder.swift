@@ -232,6 +232,7 @@ enum IndexBuilder {
         }
         skipSpace()
         guard i < end else { return shape }
+        let firstLine = lineNo
         if byte(i) == UInt8(ascii: "[") {
             elements()
         } else if byte(i) == UInt8(ascii: "{") {
@@ -250,6 +251,7 @@ enum IndexBuilder {
                 if byte(i) == UInt8(ascii: "[") {
                     shape.splitRuns.append((offsets.count, key))
                     elements()
+                    if shape.error != nil { break }
                 } else {
                     skipValue()
                 }
@@ -258,13 +260,30 @@ enum IndexBuilder {
                 break
             }
             if shape.splitRuns.isEmpty {
-                // Not an object of arrays: the document is one record.
+                // Not an object of arrays: the document is one record, parsed from its start
+                // (a broken one is reported as a malformed record).
                 offsets = [from]
-                lines = [1 + Bytes.countNewlines(in: base, from: 0, to: from)]
+                lines = [firstLine]
+                i = from
+                lineNo = firstLine
+                skipValue()
+            } else if shape.error == nil {
+                if i < end, byte(i) == UInt8(ascii: "}") {
+                    i += 1
+                } else {
+                    shape.error = "\(lineNo): expected ',' or '}' between splits; the records after this point were not read"
+                }
             }
         } else {
             offsets = [from]
             lines = [lineNo]
+            skipValue()
+        }
+        if shape.error == nil {
+            skipSpace()
+            if i < end {
+                shape.error = "\(lineNo): more data after the end of the JSON document; it was not read (for one JSON value per line, use --format jsonl)"
+            }
         }
         index.append(offsets: offsets, lines: lines, scannedTo: end)
         return shape

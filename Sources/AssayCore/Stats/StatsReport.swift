@@ -238,7 +238,7 @@ public struct StatsReport: Sendable {
         let t: (String) -> String = { TerminalText.escape($0) }
         let records = acc.records
         func pct(_ n: Int, _ of: Int) -> String { of == 0 ? "-" : Self.format(100 * Double(n) / Double(of), 1) + "%" }
-        var headline = "\(t(dataset.displayName)): \(Self.grouped(records)) records"
+        var headline = "\(t(dataset.displayName)): \(Self.grouped(records)) \(records == 1 ? "record" : "records")"
         if !acc.malformed.isEmpty { headline += ", \(Self.grouped(acc.malformed.count)) malformed" }
         var out: [Section] = []
 
