@@ -186,6 +186,33 @@ import Testing
         #expect(acc.malformed.map(\.line) == [3])
     }
 
+    @Test func brokenFirstLineOfJSONLines() throws {
+        let ok = "{\"text\":\"fine\",\"label\":\"a\"}\n"
+        // Told apart by the lines after it, and by the name.
+        for name in ["first.log", "first.jsonl"] {
+            let p = dir.write(name, "{\"text\":\"oops\n" + ok + ok + ok)
+            let (d, acc) = try scan([p])
+            #expect(d.files[0].layout.format == .jsonl)
+            #expect(acc.records == 3)
+            #expect(acc.malformed.map(\.line) == [1])
+        }
+        // A pretty-printed document with a record per line stays a document.
+        let doc = dir.write("doc.json", """
+            {
+              "train": [
+                {"text": "a", "label": "x"},
+                {"text": "b", "label": "y"}
+              ],
+              "test": [
+                {"text": "c", "label": "x"}
+              ]
+            }
+            """)
+        let (d, acc) = try scan([doc])
+        #expect(d.files[0].layout.format == .json)
+        #expect(acc.splits == ["train": 2, "test": 1])
+    }
+
     @Test func dataAfterAJSONDocumentIsReported() throws {
         let after = "more data after the end of the JSON document; it was not read (for one JSON value per line, use --format jsonl)"
         let array = dir.write("a.json", "[{\"text\": \"a\"}]\n\n{\"text\": \"b\"}\n")

@@ -141,7 +141,12 @@ public enum FormatSniffer {
             if first == UInt8(ascii: "[") {
                 format = .json
             } else if first == UInt8(ascii: "{") {
-                format = looksLikeJSONLines(bytes, from: lead) ? .jsonl : .json
+                // A first line that is not a whole value (a broken record, or a document's
+                // opening line) is outvoted by a name saying JSON Lines or by the lines after it.
+                let jsonLines = looksLikeJSONLines(bytes, from: lead)
+                    || lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson")
+                    || mostLinesAreObjects(sample, after: firstNonSpace)
+                format = jsonLines ? .jsonl : .json
             } else if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") {
                 format = .jsonl
             } else {
@@ -209,6 +214,24 @@ public enum FormatSniffer {
             return false
         }
         return true
+    }
+
+    /// Whether most of the (up to eight) non-blank lines after the one at `start`, those
+    /// whole within the sample, are each a JSON object on its own: a JSON Lines file whose
+    /// first line is broken. A pretty-printed document's lines are fragments (`"train": [`,
+    /// `{...},` with its comma) and rarely parse alone.
+    static func mostLinesAreObjects(_ sample: UnsafeRawBufferPointer, after start: Int) -> Bool {
+        var objects = 0, lines = 0
+        var i = (sample[start...].firstIndex(of: Bytes.newline) ?? sample.count) + 1
+        while i < sample.count, lines < 8 {
+            guard let nl = sample[i...].firstIndex(of: Bytes.newline) else { break }
+            let line = UnsafeRawBufferPointer(rebasing: sample[i..<nl])
+            i = nl + 1
+            guard line.contains(where: { !Bytes.isSpace($0) }) else { continue }
+            lines += 1
+            if case .object? = try? JSONParser.parse(line) { objects += 1 }
+        }
+        return objects >= 2 && objects * 2 > lines
     }
 
     static func guessDelimiter(_ sample: UnsafeRawBufferPointer, fileName: String, forced: DataFormat?) -> UInt8? {
