@@ -89,11 +89,27 @@ import Testing
     }
 
     @Test func unterminatedQuoteAtTheEndIsMalformed() throws {
-        let p = dir.write("uq.csv", "text,label\nok,a\n\"never closed,b\nmore\n")
+        let p = dir.write("uq.csv", "text,label\nok,a\n\"never closed,b")
         let (_, acc) = try scan([p])
         #expect(acc.records == 1)
         #expect(acc.malformed.map(\.line) == [3])
         #expect(acc.malformed.first?.reason == "unterminated quoted field")
+    }
+
+    @Test func unclosedQuoteCostsOnlyItsLine() throws {
+        // Not the rest of the file swallowed into one field: the rows after it still count.
+        let rows = (0..<50).map { "row \($0),a" }
+        let p = dir.write("mid.csv", (["text,label"] + rows[..<10] + ["\"never closes,b"] + rows[10...]).joined(separator: "\n") + "\n")
+        let (_, acc) = try scan([p])
+        #expect(acc.records == 50)
+        #expect(acc.labels == ["a": 50])
+        #expect(acc.malformed == [MalformedRecord(file: p, line: 12, reason: "unterminated quoted field")])
+        // A quoted field over several lines that does close is one record, as before.
+        let q = dir.write("multi.csv", "text,label\n\"two\nlines\",a\n\"open,b\nlast,c\n")
+        let (d, acc2) = try scan([q])
+        #expect(acc2.records == 2)
+        #expect(d.record(at: 0).record?.field("text") == .string("two\nlines"))
+        #expect(acc2.malformed.map(\.line) == [4])
     }
 
     @Test func tsvWithUnbalancedQuotesNeedsNoFlag() throws {

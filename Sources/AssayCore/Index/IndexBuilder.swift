@@ -59,8 +59,7 @@ enum IndexBuilder {
         case .json:
             return size
         case .csv where layout.quoting == .csv, .tsv where layout.quoting == .csv:
-            return DelimitedParser.recordEnd(base, from: start, to: size, quoting: layout.quoting,
-                                             delimiter: layout.delimiter).next
+            return quotedRecordEnd(base, from: start, to: size, layout: layout).next
         default:
             return min(size, Bytes.find(Bytes.newline, in: base, from: start, to: size) + 1)
         }
@@ -138,6 +137,23 @@ enum IndexBuilder {
     }
 
     /// Quoted CSV: records end at newlines outside quotes; blank lines are skipped.
+    /// How many unclosed quotes a quoted CSV scan recovers from (each costs a scan to the
+    /// end of the file); after that, the rest of the file is one malformed record.
+    static let maxReopenedQuotes = 1000
+
+    /// Where the quoted CSV/TSV record starting at `start` ends. With `cutUnclosed`, a quote
+    /// that never closes does not swallow the rest of the file into one field: the record
+    /// ends with its first line instead (malformed when read; `cut` says so), and the lines
+    /// after it are rows again.
+    static func quotedRecordEnd(_ base: UnsafeRawPointer, from start: Int, to end: Int, layout: FileLayout,
+                                cutUnclosed: Bool = true) -> (next: Int, cut: Bool) {
+        let (next, openQuote) = DelimitedParser.recordEnd(base, from: start, to: end, quoting: layout.quoting,
+                                                          delimiter: layout.delimiter)
+        guard openQuote, cutUnclosed else { return (next, false) }
+        let nl = Bytes.find(Bytes.newline, in: base, from: start, to: end)
+        return nl < end - 1 ? (nl + 1, true) : (next, false)
+    }
+
     static func scanQuoted(_ file: MappedFile, base: UnsafeRawPointer, from: Int, line: Int,
                            layout: FileLayout, index: RecordIndex, releasePages: Bool) {
         let end = file.size
@@ -147,9 +163,11 @@ enum IndexBuilder {
         var lineNo = line
         var published = from
         file.adviseSequential(from..<end)
+        var reopened = 0
         while i < end {
-            let (next, _) = DelimitedParser.recordEnd(base, from: i, to: end, quoting: layout.quoting,
-                                                      delimiter: layout.delimiter)
+            let (next, cut) = quotedRecordEnd(base, from: i, to: end, layout: layout,
+                                              cutUnclosed: reopened < maxReopenedQuotes)
+            if cut { reopened += 1 }
             var j = i
             while j < next, Bytes.isSpace(base.load(fromByteOffset: j, as: UInt8.self)) { j += 1 }
             if j < next {
