@@ -45,6 +45,9 @@ struct DatasetOptions: ParsableArguments {
     @Option(help: "Field delimiter of a delimited file, e.g. ',' ';' '|' or 'tab'.")
     var delimiter: String?
 
+    @Flag(help: "The first row of a CSV/TSV file is a header (default: sniffed).")
+    var header = false
+
     @Flag(help: "The first row of a CSV/TSV file is data, not a header.")
     var noHeader = false
 
@@ -80,6 +83,24 @@ struct DatasetOptions: ParsableArguments {
         if let d = delimiter, parsedDelimiter(d) == nil {
             throw ValidationError("--delimiter takes one ASCII character or 'tab', got '\(d)'")
         }
+        if header && noHeader { throw ValidationError("--header and --no-header contradict each other") }
+        // Flags that would be silently ignored are refused.
+        let delimitedFlags = [delimiter.map { _ in "--delimiter" }, header ? "--header" : nil,
+                              noHeader ? "--no-header" : nil, quoting.map { _ in "--quoting" }].compactMap { $0 }
+        if let f = format, f != .csv, f != .tsv, let flag = delimitedFlags.first {
+            throw ValidationError("\(flag) applies to CSV and TSV files, not to --format \(f.rawValue)")
+        }
+        if lineRegex != nil {
+            if let f = format, f != .lines {
+                throw ValidationError("--line-regex reads plain lines; it cannot be used with --format \(f.rawValue)")
+            }
+            if let flag = delimitedFlags.first {
+                throw ValidationError("\(flag) applies to CSV and TSV files; --line-regex reads plain lines")
+            }
+        }
+        if sourceFrom != nil && source != nil {
+            throw ValidationError("--source-from and --source both say where the source comes from; give one")
+        }
     }
 
     func parsedDelimiter(_ d: String) -> UInt8? {
@@ -91,7 +112,7 @@ struct DatasetOptions: ParsableArguments {
     func openOptions() -> OpenOptions {
         var o = OpenOptions()
         o.format = FormatOptions(format: format, delimiter: delimiter.flatMap(parsedDelimiter),
-                                 header: noHeader ? false : nil, quoting: quoting, lineRegex: lineRegex,
+                                 header: header ? true : noHeader ? false : nil, quoting: quoting, lineRegex: lineRegex,
                                  encoding: encoding)
         o.sourceFrom = sourceFrom
         o.roles = RoleOverrides(text: text.map { $0.split(separator: ",").map { String($0).trimmingCharacters() } },

@@ -69,6 +69,25 @@ import Testing
         #expect(badFormat.status == 2)
     }
 
+    @Test func flagsThatWouldBeIgnoredAreUsageErrors() throws {
+        let refused: [([String], String)] = [
+            (["--format", "jsonl", "--no-header"], "--no-header applies to CSV and TSV files, not to --format jsonl"),
+            (["--format", "json", "--delimiter", ";"], "--delimiter applies to CSV and TSV files, not to --format json"),
+            (["--format", "lines", "--quoting", "csv"], "--quoting applies to CSV and TSV files, not to --format lines"),
+            (["--format", "jsonl", "--line-regex", "(?<text>.*)"], "--line-regex reads plain lines; it cannot be used with --format jsonl"),
+            (["--line-regex", "(?<text>.*)", "--delimiter", ","], "--delimiter applies to CSV and TSV files; --line-regex reads plain lines"),
+            (["--header", "--no-header"], "--header and --no-header contradict each other"),
+            (["--source-from", "dir", "--source", "lang"], "--source-from and --source both say where the source comes from"),
+        ]
+        for (flags, message) in refused {
+            let r = try runAssay(["stats"] + flags + ["samples/tickets.jsonl"])
+            #expect(r.status == 2, "\(flags)")
+            #expect(r.stderr.contains(message), "\(flags): \(r.stderr)")
+        }
+        let fine = try runAssay(["stats", "--format", "csv", "--header", "--delimiter", ",", "samples/tickets.csv"])
+        #expect(fine.status == 0)
+    }
+
     @Test func splitsFolderSaysWhatItTookAndSkipped() throws {
         let r = try runAssay(["stats", "samples/splits"])
         #expect(r.status == 0)

@@ -135,6 +135,30 @@ import Testing
         #expect(d.files[0].layout.columns == ["col1", "col2"])
     }
 
+    @Test func headersWithUnnamedOrRepeatedColumns() throws {
+        // pandas writes its index column with an empty name.
+        let pandas = dir.write("pd.csv", ",text,label\n0,hello,a\n1,bye,b\n")
+        let (d1, acc1) = try scan([pandas])
+        #expect(d1.files[0].layout.columns == ["col1", "text", "label"])
+        #expect(acc1.records == 2)
+        #expect(d1.roles.label == "label")
+        let repeated = dir.write("rep.csv", "text,label,text\nhello,pos,a\nbye,neg,d\n")
+        let (d2, acc2) = try scan([repeated])
+        #expect(d2.files[0].layout.columns == ["text", "label", "text_2"])
+        #expect(acc2.labels == ["pos": 1, "neg": 1])
+    }
+
+    @Test func firstRowRepeatedBelowIsData() throws {
+        let p = dir.write("nh.tsv", "pos\tthe movie was great\nneg\tawful film\nneu\tok I guess\npos\treally fun\n")
+        let (d, acc) = try scan([p])
+        #expect(!d.files[0].layout.hasHeader)
+        #expect(acc.records == 4)
+        // --header overrides the sniffing.
+        let (d2, acc2) = try scan([p]) { $0.format.header = true }
+        #expect(d2.files[0].layout.columns == ["pos", "the movie was great"])
+        #expect(acc2.records == 3)
+    }
+
     @Test func jsonArrayDocument() throws {
         let p = dir.write("d.json", "[\n  {\"text\": \"a\", \"label\": \"x\"},\n  {\"text\": \"b, [c]\", \"label\": \"y\"}\n]\n")
         let (d, acc) = try scan([p])

@@ -68,13 +68,25 @@ enum DelimitedParser {
         return (fields, nil)
     }
 
-    /// The first row of a sample, split with the layout's delimiter and quoting.
-    static func firstRow(_ sample: UnsafeRawBufferPointer, layout: FileLayout, encoding: TextEncoding) -> [String] {
+    /// The first rows of a sample (at most `limit`, blank lines skipped, a row cut by the
+    /// end of the sample left out unless it is the first), split with the layout's
+    /// delimiter and quoting.
+    static func rows(_ sample: UnsafeRawBufferPointer, layout: FileLayout, encoding: TextEncoding,
+                     limit: Int) -> [[String]] {
         guard let base = sample.baseAddress else { return [] }
         var l = layout
         l.encoding = encoding
-        let (next, _) = recordEnd(base, from: 0, to: sample.count, quoting: layout.quoting, delimiter: layout.delimiter)
-        return fields(UnsafeRawBufferPointer(start: base, count: next), layout: l).fields
+        var out: [[String]] = []
+        var i = 0
+        while i < sample.count, out.count < limit {
+            let (next, openQuote) = recordEnd(base, from: i, to: sample.count, quoting: layout.quoting, delimiter: layout.delimiter)
+            let raw = UnsafeRawBufferPointer(start: base + i, count: next - i)
+            i = next
+            if !out.isEmpty, openQuote || (next == sample.count && raw.last != Bytes.newline) { break }
+            guard raw.contains(where: { !Bytes.isSpace($0) }) else { continue }
+            out.append(fields(raw, layout: l).fields)
+        }
+        return out
     }
 
     /// End of the record starting at `from`: the offset just after its terminating

@@ -174,8 +174,9 @@ public enum FormatSniffer {
             layout = FileLayout(format: f)
             layout.delimiter = delimiter
             layout.quoting = options.quoting ?? (f == .tsv ? .none : .csv)
-            let firstRow = DelimitedParser.firstRow(sample, layout: layout, encoding: encoding)
-            layout.hasHeader = options.header ?? looksLikeHeader(firstRow, sample: sample, layout: layout, encoding: encoding)
+            let rows = DelimitedParser.rows(sample, layout: layout, encoding: encoding, limit: 21)
+            let firstRow = rows.first ?? []
+            layout.hasHeader = options.header ?? looksLikeHeader(rows)
             if layout.hasHeader {
                 layout.columns = uniqueNames(firstRow)
             } else {
@@ -266,20 +267,26 @@ public enum FormatSniffer {
         return nil
     }
 
-    /// A first row is a header when its cells look like names (short, not numeric,
-    /// distinct, no sentence punctuation) and the rows below it are not all like it.
-    static func looksLikeHeader(_ first: [String], sample: UnsafeRawBufferPointer, layout: FileLayout,
-                                encoding: TextEncoding) -> Bool {
-        guard !first.isEmpty else { return false }
-        var seen = Set<String>()
-        for cell in first {
+    /// A first row is a header when its cells look like names (short, not numeric, no
+    /// sentence punctuation; some may be empty) that the rows below it do not repeat as
+    /// values of the same column.
+    static func looksLikeHeader(_ rows: [[String]]) -> Bool {
+        guard let first = rows.first else { return false }
+        var names = 0
+        for (k, cell) in first.enumerated() {
             let c = cell.trimmingSpaces
-            if c.isEmpty || c.count > 40 || Double(c) != nil || !seen.insert(c.lowercased()).inserted { return false }
+            // An unnamed column (pandas writes its index column so); repeated names are
+            // made unique.
+            if c.isEmpty { continue }
+            if c.count > 40 || Double(c) != nil { return false }
             if c.unicodeScalars.contains(where: { !($0.properties.isAlphabetic || $0.properties.numericType != nil
                 || "_- .#/()".unicodeScalars.contains($0)) }) { return false }
             if c.split(separator: " ").count > 4 { return false }
+            // A column's name is not also one of its values (`pos` above more `pos` rows).
+            if rows.dropFirst().contains(where: { k < $0.count && $0[k].trimmingSpaces == c }) { return false }
+            names += 1
         }
-        return true
+        return names > 0
     }
 
     static func uniqueNames(_ names: [String]) -> [String] {
