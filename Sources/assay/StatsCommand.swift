@@ -72,8 +72,8 @@ struct Stats: ParsableCommand {
             let first = acc.malformed[0]
             Stderr.write("assay: warning: \(acc.malformed.count) malformed record\(acc.malformed.count == 1 ? "" : "s") skipped (first: \(TerminalText.escape(first.message)))\n")
         }
-        if acc.records == 0 && !acc.malformed.isEmpty {
-            Stderr.write("assay: no record could be read\n")
+        if acc.records == 0 {
+            Stderr.write(acc.malformed.isEmpty ? "assay: no records found: the data holds none\n" : "assay: no record could be read\n")
             throw ExitCode(1)
         }
     }

@@ -67,6 +67,13 @@ import Testing
         #expect(usage.stderr.contains("give a data file or folder"))
         let badFormat = try runAssay(["stats", "--format", "xml", "samples/tickets.jsonl"])
         #expect(badFormat.status == 2)
+        // Readable, but without a single record: nothing to count.
+        let headerOnly = FileManager.default.temporaryDirectory.appendingPathComponent("assay-header-only-\(getpid()).csv")
+        try Data("text,label\n".utf8).write(to: headerOnly)
+        defer { try? FileManager.default.removeItem(at: headerOnly) }
+        let none = try runAssay(["stats", headerOnly.path])
+        #expect(none.status == 1)
+        #expect(none.stderr.contains("assay: no records found: the data holds none"))
     }
 
     @Test func flagsThatWouldBeIgnoredAreUsageErrors() throws {

@@ -182,6 +182,15 @@ import Synchronization
         #expect(!FieldStats.isAbbreviated("short text … #0123456789abcdef"))
     }
 
+    @Test func distinctEstimateNeverExceedsTheValuesCounted() {
+        var f = FieldStats(path: "text")
+        f.valuesTruncated = true
+        f.kinds = [.string: 40, .null: 7]
+        for i in 0..<500 { f.sketch.add(hash: StableHash.hash("value \(i)")) }
+        #expect(f.distinct.count == 40)
+        #expect(!f.distinct.exact)
+    }
+
     @Test func fullValueTablesKeepOnlyRepeatedValues() throws {
         // 10 ids three times each, then 25,000 ids once: more than the table holds.
         var lines: [String] = []

@@ -309,6 +309,20 @@ import Testing
         #expect(acc.sources == ["en": 2, "de": 1])
     }
 
+    @Test func splitReasonSaysWhetherNamesOrTheFieldGaveIt() throws {
+        let named = TempDir()
+        named.write("train.jsonl", "{\"text\":\"a\",\"label\":\"x\"}\n")
+        named.write("test.jsonl", "{\"text\":\"b\",\"label\":\"y\"}\n")
+        let (d1, _) = try scan([named.url.path])
+        #expect(d1.roles.reasons["split"] == "from file names (test, train)")
+        // The records' own split field wins over the file name, and the reason says so.
+        let own = TempDir()
+        own.write("train.jsonl", "{\"text\":\"a\",\"split\":\"train\"}\n{\"text\":\"b\",\"split\":\"test\"}\n")
+        let (d2, acc2) = try scan([own.url.path])
+        #expect(acc2.splits == ["train": 1, "test": 1])
+        #expect(d2.roles.reasons["split"] == "named 'split'")
+    }
+
     @Test func splitNames() {
         #expect(SplitNames.split(forPath: "data/train.csv") == "train")
         #expect(SplitNames.split(forPath: "data/train-00000-of-00002.jsonl") == "train")

@@ -98,9 +98,12 @@ public enum RoleInference {
             roles.reasons["split"] = "set by --split"
         } else if let p = byName(splitNames, { $0.distinct.count <= 20 && $0.scalars > 0 }) {
             roles.split = p.path
-            roles.reasons["split"] = p.path == Dataset.derivedSplitField && files.contains(where: { $0.splitFromName != nil })
-                && !sample.isEmpty && files.allSatisfy({ $0.splitFromName != nil })
-                ? "from file names (\(Set(files.compactMap(\.splitFromName)).sorted().joined(separator: ", ")))"
+            // Names fill in the field only where records lack it: they are the reason when
+            // every value seen is one of theirs.
+            let fromNames = Set(files.compactMap(\.splitFromName))
+            roles.reasons["split"] = p.path == Dataset.derivedSplitField && !sample.isEmpty
+                && files.allSatisfy({ $0.splitFromName != nil }) && p.distinct.isSubset(of: fromNames)
+                ? "from file names (\(fromNames.sorted().joined(separator: ", ")))"
                 : "named '\(p.path)'"
         }
         if let s = roles.split { taken.insert(s) }
@@ -140,7 +143,8 @@ public enum RoleInference {
             roles.reasons["source"] = "set by --source"
         } else if let p = byName(sourceNames, { $0.scalars > 0 && $0.distinct.count <= 1000 }) {
             roles.source = p.path
-            roles.reasons["source"] = p.path == Dataset.derivedSourceField && files.contains(where: { $0.sourceFromName != nil })
+            let fromNames = Set(files.compactMap(\.sourceFromName))
+            roles.reasons["source"] = p.path == Dataset.derivedSourceField && !fromNames.isEmpty && p.distinct.isSubset(of: fromNames)
                 ? "from \(files.first?.sourceFromName != nil ? "file and folder names (--source-from)" : "names")"
                 : "named '\(p.path)'"
         }

@@ -140,7 +140,10 @@ public struct FieldStats: Sendable {
 
     /// Distinct non-null scalar values: exact unless the value table overflowed.
     public var distinct: (count: Int, exact: Bool) {
-        valuesTruncated ? (max(sketch.estimate, values.count), false) : (values.count, true)
+        guard valuesTruncated else { return (values.count, true) }
+        // The estimate (about 1% off) is never more than the values counted.
+        let scalars = (kinds[.bool] ?? 0) + (kinds[.number] ?? 0) + (kinds[.string] ?? 0)
+        return (min(scalars, max(sketch.estimate, values.count)), false)
     }
 
     /// The most common values, count descending then value ascending.
