@@ -182,6 +182,27 @@ import Synchronization
         #expect(!FieldStats.isAbbreviated("short text … #0123456789abcdef"))
     }
 
+    @Test func repeatedKeysAndPathsSpelledTwiceCountOnce() throws {
+        let p = dir.write("twice.jsonl", [
+            #"{"text": "t", "label": "x", "a": {"b": "nested"}, "a.b": "flat"}"#,
+            #"{"text": "u", "label": "y", "a.b": "flat2"}"#,
+            #"{"text": "v", "label": "x", "label": "z", "tags": ["p", "p"]}"#,
+        ].joined(separator: "\n") + "\n")
+        try expectSame([p])
+        for fast in [true, false] {
+            let acc = StatsScan.run(try Dataset.open([p]), fast: fast)
+            let ab = try #require(acc.fields["a.b"])
+            #expect(ab.present == 2)
+            #expect(ab.kinds == [.string: 2])
+            #expect(ab.values == ["nested": 1, "flat2": 1])
+            // The first of a repeated key counts, in the label table and the field alike.
+            #expect(acc.labels == ["x": 2, "y": 1])
+            #expect(acc.fields["label"]?.values == ["x": 2, "y": 1])
+            // Array elements still count each.
+            #expect(acc.fields["tags[]"]?.values == ["p": 2])
+        }
+    }
+
     @Test func distinctEstimateNeverExceedsTheValuesCounted() {
         var f = FieldStats(path: "text")
         f.valuesTruncated = true

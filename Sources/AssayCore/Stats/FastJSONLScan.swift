@@ -121,8 +121,21 @@ struct FastJSONLScanner {
         return overflow
     }
 
+    /// The node first given each path. A second node can spell the same path (a key with a
+    /// dot in it, `"a.b"`, beside `"a": {"b": ...}`): its values are counted on the first.
+    private var nodeOfPath: [String: Int32] = [:]
+    private var canonicalNode: [Int32] = [0]
+    private var hasAliases = false
+
     private mutating func addNode(path: String) -> Int32 {
         let id = Int32(nodePath.count)
+        if let first = nodeOfPath[path] {
+            canonicalNode.append(first)
+            hasAliases = true
+        } else {
+            nodeOfPath[path] = id
+            canonicalNode.append(id)
+        }
         nodePath.append(path)
         keys.appendNode()
         nodeElement.append(-1)
@@ -517,6 +530,9 @@ struct FastJSONLScanner {
         var textSeen: UInt64 = 0
         var textParts = 0, chars = 0, words = 0
         let trackCross = roles.label != nil
+        if hasAliases {
+            for k in 0..<events.count { events.base[k].node = canonicalNode[Int(events.base[k].node)] }
+        }
         do {
             let sbase: UnsafeRawPointer? = UnsafeRawPointer(scratch.base)
             @inline(__always) func pointer(_ e: Event) -> UnsafeRawPointer? {
@@ -603,10 +619,14 @@ struct FastJSONLScanner {
                 let e = events.base[k]
                 let n = Int(e.node)
                 let c = counts.row(n)
+                let repeated = c[NodeCounts.lastRecord] == record
+                // A key repeated in one object (or a path spelled twice): the first counts,
+                // as for the roles. Elements of arrays repeat by design.
+                if repeated && !nodeIsElement[n] { continue }
                 c[NodeCounts.kinds + Self.kindIndex(e.kind)] += 1
                 if e.kind == .null { continue }
                 let p = pointer(e)
-                if c[NodeCounts.lastRecord] != record {
+                if !repeated {
                     c[NodeCounts.lastRecord] = record
                     c[NodeCounts.present] += 1
                     switch e.kind {

@@ -64,13 +64,21 @@ public struct FieldStats: Sendable {
         StableHash.appendHex(hash, to: &out)
     }
 
+    /// Whether the path is inside an array (`tags[]`), where a record holds several values.
+    let isElement: Bool
+
     init(path: String) {
         self.path = path
+        isElement = path.contains("[]")
     }
 
-    mutating func add(_ value: FieldValue, record: Int) {
+    /// Counts the value; false when it is not counted: a key repeated in one object (or a
+    /// path spelled twice, `"a.b"` beside `"a": {"b": ...}`), where the first counts.
+    @discardableResult
+    mutating func add(_ value: FieldValue, record: Int) -> Bool {
+        if lastRecord == record && !isElement { return false }
         kinds[value.kind, default: 0] += 1
-        if value == .null { return }
+        if value == .null { return true }
         if lastRecord != record {
             lastRecord = record
             present += 1
@@ -80,9 +88,9 @@ public struct FieldStats: Sendable {
         switch value {
         case .array(let items):
             arrayLengths.add(items.count)
-            return
+            return true
         case .object:
-            return
+            return true
         case .string(let s): text = s
         default: text = value.displayText
         }
@@ -95,6 +103,7 @@ public struct FieldStats: Sendable {
         } else {
             valuesTruncated = true
         }
+        return true
     }
 
     mutating func merge(_ o: FieldStats) {
@@ -265,8 +274,8 @@ public struct StatsAccumulator: Sendable {
             if fields.count >= FieldStats.maxPaths { path = FieldStats.overflowPath }
             if fields[path] == nil { fieldOrder.append(path) }
         }
-        fields[path, default: FieldStats(path: path)].add(value, record: record)
-        guard let label, !crossTabDropped.contains(path) else { return }
+        guard fields[path, default: FieldStats(path: path)].add(value, record: record),
+              let label, !crossTabDropped.contains(path) else { return }
         let key: String
         switch value {
         case .null, .array, .object: return
