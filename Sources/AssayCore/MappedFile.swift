@@ -8,11 +8,14 @@ import Darwin
 ///
 /// Pages already processed can be released with `release(upTo:)` so that a full
 /// scan of a multi-gigabyte file does not grow the resident set to the file's size.
+/// A pipe or character device cannot be mapped: it is read whole into memory instead.
 public final class MappedFile: @unchecked Sendable {
     public let path: String
     public let size: Int
-    /// Start of the mapping; nil for an empty file.
+    /// Start of the bytes; nil for an empty file.
     public let base: UnsafeRawPointer?
+    /// The bytes were read into memory (allocated with malloc), not mapped.
+    private let isRead: Bool
 
     public enum OpenError: Error, CustomStringConvertible, Equatable {
         case notFound(String)
@@ -28,8 +31,8 @@ public final class MappedFile: @unchecked Sendable {
         }
     }
 
-    public init(path: String) throws(OpenError) {
-        self.path = path
+    /// Maps a regular file; reads anything else (pipe, character device) to its end.
+    public convenience init(path: String) throws(OpenError) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let err = errno
@@ -41,22 +44,72 @@ public final class MappedFile: @unchecked Sendable {
         guard fstat(fd, &st) == 0 else {
             throw .notReadable(path, String(cString: strerror(errno)))
         }
-        if (st.st_mode & S_IFMT) == S_IFDIR { throw .isDirectory(path) }
-        let size = Int(st.st_size)
-        self.size = size
+        switch st.st_mode & S_IFMT {
+        case S_IFDIR:
+            throw .isDirectory(path)
+        case S_IFREG:
+            let size = Int(st.st_size)
+            guard size > 0 else {
+                self.init(path: path, base: nil, size: 0, isRead: false)
+                return
+            }
+            let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
+            guard let p, p != MAP_FAILED else {
+                throw .notReadable(path, String(cString: strerror(errno)))
+            }
+            self.init(path: path, base: UnsafeRawPointer(p), size: size, isRead: false)
+        default:
+            try self.init(path: path, readingToEnd: fd)
+        }
+    }
+
+    /// Reads `fd` to its end into memory (freed on deinit). The descriptor stays open.
+    public convenience init(path: String, readingToEnd fd: Int32) throws(OpenError) {
+        var capacity = 1 << 16
+        var size = 0
+        guard var buffer = malloc(capacity) else { throw .notReadable(path, "out of memory") }
+        while true {
+            if size == capacity {
+                capacity *= 2
+                guard let grown = realloc(buffer, capacity) else {
+                    free(buffer)
+                    throw .notReadable(path, "out of memory")
+                }
+                buffer = grown
+            }
+            let n = read(fd, buffer + size, capacity - size)
+            if n > 0 {
+                size += n
+            } else if n == 0 {
+                break
+            } else if errno != EINTR {
+                let why = String(cString: strerror(errno))
+                free(buffer)
+                throw .notReadable(path, why)
+            }
+        }
         if size == 0 {
-            base = nil
-            return
+            free(buffer)
+            self.init(path: path, base: nil, size: 0, isRead: true)
+        } else {
+            self.init(path: path, base: UnsafeRawPointer(buffer), size: size, isRead: true)
         }
-        let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
-        guard let p, p != MAP_FAILED else {
-            throw .notReadable(path, String(cString: strerror(errno)))
-        }
-        base = UnsafeRawPointer(p)
+    }
+
+    private init(path: String, base: UnsafeRawPointer?, size: Int, isRead: Bool) {
+        self.path = path
+        self.base = base
+        self.size = size
+        self.isRead = isRead
     }
 
     deinit {
-        if let base { munmap(UnsafeMutableRawPointer(mutating: base), size) }
+        guard let base else { return }
+        if isRead {
+            free(UnsafeMutableRawPointer(mutating: base))
+        } else {
+            munmap(UnsafeMutableRawPointer(mutating: base), size)
+        }
     }
 
     /// The whole file as bytes.
@@ -66,7 +119,7 @@ public final class MappedFile: @unchecked Sendable {
 
     /// Hint that the range will be read sequentially soon.
     public func adviseSequential(_ range: Range<Int>) {
-        guard let base, !range.isEmpty else { return }
+        guard let base, !isRead, !range.isEmpty else { return }
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         let start = range.lowerBound / page * page
         let end = min(size, range.upperBound)
@@ -77,7 +130,7 @@ public final class MappedFile: @unchecked Sendable {
     /// Drop the pages of `range` from this process's resident set. The data stays in
     /// the page cache and is faulted back in if touched again.
     public func release(_ range: Range<Int>) {
-        guard let base, !range.isEmpty else { return }
+        guard let base, !isRead, !range.isEmpty else { return }
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         let start = (range.lowerBound + page - 1) / page * page
         let end = range.upperBound >= size ? size : range.upperBound / page * page

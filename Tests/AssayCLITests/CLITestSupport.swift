@@ -24,8 +24,9 @@ struct RunResult {
     var stderr: String
 }
 
-/// Run `assay` with arguments (no TTY; stdin from /dev/null), from the repository root.
-func runAssay(_ args: [String]) throws -> RunResult {
+/// Run `assay` with arguments (no TTY; stdin from /dev/null, or a pipe carrying `input`),
+/// from the repository root.
+func runAssay(_ args: [String], input: Data? = nil) throws -> RunResult {
     let p = Process()
     p.executableURL = assayBinary()
     p.arguments = args
@@ -33,8 +34,16 @@ func runAssay(_ args: [String]) throws -> RunResult {
     let out = Pipe(), err = Pipe()
     p.standardOutput = out
     p.standardError = err
-    p.standardInput = FileHandle.nullDevice
+    let inPipe = Pipe()
+    p.standardInput = input == nil ? FileHandle.nullDevice : inPipe
     try p.run()
+    if let input {
+        let writer = inPipe.fileHandleForWriting
+        Thread {
+            try? writer.write(contentsOf: input)
+            try? writer.close()
+        }.start()
+    }
     // Read both pipes concurrently so a large output cannot block the child.
     nonisolated(unsafe) var errData = Data()
     let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }

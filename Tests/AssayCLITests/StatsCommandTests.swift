@@ -95,6 +95,13 @@ import Testing
         #expect(fine.status == 0)
     }
 
+    @Test func pipedInputIsRead() throws {
+        let text = Data("{\"text\":\"a\"}\n{\"text\":\"b\"}\n{\"text\":\"c\"}\n".utf8)
+        let r = try runAssay(["stats", "/dev/stdin"], input: text)
+        #expect(r.status == 0)
+        #expect(r.stdout.hasPrefix("/dev/stdin: 3 records"))
+    }
+
     @Test func splitsFolderSaysWhatItTookAndSkipped() throws {
         let r = try runAssay(["stats", "samples/splits"])
         #expect(r.status == 0)

@@ -421,4 +421,58 @@ import Testing
         let blank = dir.write("blank.jsonl", String(repeating: " \n", count: 40_000))
         #expect(throws: DatasetError.self) { try Dataset.open([blank]) }
     }
+
+    @Test func pipeIsReadWhole() throws {
+        // More than a pipe holds at once, so the reader must loop.
+        let lines = (0..<20_000).map { "{\"text\":\"record \($0)\",\"label\":\"\($0 % 2)\"}\n" }.joined()
+        let bytes = Array(lines.utf8)
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        let (readEnd, writeEnd) = (fds[0], fds[1])
+        defer { close(readEnd) }
+        Thread {
+            writeAll(writeEnd, bytes)
+            close(writeEnd)
+        }.start()
+        let path = "/dev/fd/\(readEnd)"
+        let (d, acc) = try scan([path])
+        #expect(acc.records == 20_000)
+        #expect(d.files.map(\.path) == [path])
+        #expect(d.skipped.isEmpty)
+        // Releasing pages is for mappings only: read bytes stay.
+        let mapped = d.files[0].mapped
+        #expect(mapped.size == bytes.count)
+        mapped.release(0..<mapped.size)
+        #expect(Array(mapped.bytes) == bytes)
+    }
+
+    @Test func namedPipeGivenByNameIsRead() throws {
+        let fifo = dir.url.appendingPathComponent("in.jsonl").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        Thread {
+            let w = open(fifo, O_WRONLY)
+            writeAll(w, Array("{\"text\":\"a\"}\n{\"text\":\"b\"}\n".utf8))
+            close(w)
+        }.start()
+        let (d, acc) = try scan([fifo])
+        #expect(acc.records == 2)
+        #expect(d.files.map(\.path) == [fifo])
+    }
+}
+
+/// Writes `bytes` to `fd` until done or the reader has gone (SIGPIPE is blocked on
+/// this thread, so a reader that stops early fails the test instead of killing it).
+func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
+    var block = sigset_t()
+    sigemptyset(&block)
+    sigaddset(&block, SIGPIPE)
+    pthread_sigmask(SIG_BLOCK, &block, nil)
+    bytes.withUnsafeBytes { b in
+        var at = 0
+        while at < b.count {
+            let n = write(fd, b.baseAddress! + at, b.count - at)
+            if n <= 0 { break }
+            at += n
+        }
+    }
 }
