@@ -102,6 +102,14 @@ import Testing
         #expect(r.stdout.hasPrefix("/dev/stdin: 3 records"))
     }
 
+    @Test func sameFileTwiceIsCountedOnce() throws {
+        let r = try runAssay(["stats", "samples/tickets.jsonl", "samples/tickets.jsonl"])
+        let once = try runAssay(["stats", "samples/tickets.jsonl"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("skipped samples/tickets.jsonl: already read"))
+        #expect(r.stdout.components(separatedBy: "\n").first == once.stdout.components(separatedBy: "\n").first)
+    }
+
     @Test func splitsFolderSaysWhatItTookAndSkipped() throws {
         let r = try runAssay(["stats", "samples/splits"])
         #expect(r.status == 0)

@@ -422,6 +422,84 @@ import Testing
         #expect(throws: DatasetError.self) { try Dataset.open([blank]) }
     }
 
+    func reasons(_ d: Dataset) -> [String: String] {
+        Dictionary(d.skipped.map { ($0.path, $0.reason) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    @Test func sameFileNamedTwiceIsReadOnce() throws {
+        let p = dir.write("a.jsonl", "{\"text\":\"a\"}\n{\"text\":\"b\"}\n{\"text\":\"c\"}\n")
+        let other = dir.url.appendingPathComponent("./a.jsonl").path
+        let (d, acc) = try scan([p, p, other])
+        #expect(acc.records == 3)
+        #expect(d.files.map(\.path) == [p])
+        #expect(d.skipped.map(\.reason) == ["already read", "already read as \(p)"])
+    }
+
+    @Test func folderAndItsSubfolderReadEachFileOnce() throws {
+        dir.write("ds/en/dev.tsv", "text\tlabel\nb\ty\n")
+        dir.write("ds/de/test.csv", "text,label\nc,x\n")
+        let ds = dir.url.appendingPathComponent("ds").path
+        let en = dir.url.appendingPathComponent("ds/en").path
+        let (d, acc) = try scan([ds, en, ds])
+        #expect(acc.records == 2)
+        #expect(d.files.map { ($0.path as NSString).lastPathComponent } == ["test.csv", "dev.tsv"])
+        #expect(reasons(d)["\(en)/dev.tsv"] == "already read")
+        #expect(reasons(d)[ds] == "already read")
+    }
+
+    @Test func fifoInAFolderIsListedNotRead() throws {
+        dir.write("ds/a.jsonl", "{\"text\":\"a\"}\n")
+        let fifo = dir.url.appendingPathComponent("ds/x.jsonl").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let ds = dir.url.appendingPathComponent("ds").path
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var result: (records: Int, skipped: [SkippedFile])?
+        Thread {
+            if let (d, acc) = try? scan([ds]) { result = (acc.records, d.skipped) }
+            done.signal()
+        }.start()
+        if done.wait(timeout: .now() + 20) == .timedOut {
+            Issue.record("the scan waited on the named pipe")
+            let w = open(fifo, O_WRONLY | O_NONBLOCK)  // let the blocked reader see end of file
+            close(w)
+            done.wait()
+        }
+        #expect(result?.records == 1)
+        #expect(result?.skipped == [SkippedFile(path: fifo, reason: "not a regular file (named pipe)")])
+    }
+
+    @Test func brokenLinkInAFolderIsListed() throws {
+        dir.write("ds/a.jsonl", "{\"text\":\"a\"}\n")
+        let link = dir.url.appendingPathComponent("ds/b.jsonl").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "gone.jsonl")
+        let (d, acc) = try scan([dir.url.appendingPathComponent("ds").path])
+        #expect(acc.records == 1)
+        #expect(d.skipped == [SkippedFile(path: link, reason: "broken symbolic link")])
+    }
+
+    /// Hugging Face's cache: snapshots/<rev>/<name> are links to blobs/<hash>.
+    @Test func linkedFileIsReadUnderTheLinksName() throws {
+        let blob = dir.write("hub/blobs/9f86d081", "{\"text\":\"a\",\"label\":\"x\"}\n")
+        let doc = dir.write("hub/blobs/60303ae2", "# a dataset card")
+        let snapshot = dir.url.appendingPathComponent("hub/snapshots/r1").path
+        try FileManager.default.createDirectory(atPath: snapshot, withIntermediateDirectories: true)
+        let train = snapshot + "/train.jsonl"
+        try FileManager.default.createSymbolicLink(atPath: train, withDestinationPath: "../../blobs/9f86d081")
+        try FileManager.default.createSymbolicLink(atPath: snapshot + "/README.md", withDestinationPath: "../../blobs/60303ae2")
+
+        let (d, acc) = try scan([snapshot])
+        #expect(d.files.map(\.path) == [train])
+        #expect(acc.splits == ["train": 1])
+
+        let (whole, wholeAcc) = try scan([dir.url.appendingPathComponent("hub").path])
+        #expect(whole.files.map(\.path) == [train])
+        #expect(wholeAcc.records == 1)
+        #expect(wholeAcc.splits == ["train": 1])
+        #expect(reasons(whole)[blob] == "same file as the link \(train)")
+        #expect(reasons(whole)[doc] == "same file as the link \(snapshot)/README.md")
+        #expect(reasons(whole)[snapshot + "/README.md"] == "documentation")
+    }
+
     @Test func pipeIsReadWhole() throws {
         // More than a pipe holds at once, so the reader must loop.
         let lines = (0..<20_000).map { "{\"text\":\"record \($0)\",\"label\":\"\($0 % 2)\"}\n" }.joined()

@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Finds the data files under the paths a user names.
 enum FileDiscovery {
@@ -13,47 +18,134 @@ enum FileDiscovery {
     static let docNames = ["readme", "license", "licence", "copying", "notice", "changelog", "provenance",
                            "facts", "authors", "contributing", "citation"]
 
+    /// A file's identity: the same file named twice, or reached through a link, is read once.
+    struct FileID: Hashable {
+        let device: UInt64
+        let inode: UInt64
+
+        init(_ st: stat) {
+            device = UInt64(truncatingIfNeeded: st.st_dev)
+            inode = UInt64(truncatingIfNeeded: st.st_ino)
+        }
+    }
+
+    /// Why `stat` failed: errno.
+    struct StatError: Error {
+        let code: Int32
+        var isMissing: Bool { code == ENOENT }
+        var reason: String { isMissing ? "no such file or directory" : "cannot read: \(String(cString: strerror(code)))" }
+    }
+
+    /// `stat` (following links) of `path`.
+    static func status(_ path: String) -> Result<stat, StatError> {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return .failure(StatError(code: errno)) }
+        return .success(st)
+    }
+
+    static func isLink(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK
+    }
+
+    /// What a file that is neither a regular file nor a folder is.
+    static func kindName(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFIFO: "named pipe"
+        case S_IFSOCK: "socket"
+        case S_IFCHR: "character device"
+        case S_IFBLK: "block device"
+        default: "unknown kind"
+        }
+    }
+
+    /// Why a file or folder met again is skipped.
+    static func repeated(_ path: String, _ first: String) -> String {
+        path == first ? "already read" : "already read as \(first)"
+    }
+
     static func discover(_ paths: [String]) -> Found {
         var found = Found()
-        let fm = FileManager.default
+        /// Where each file and folder was first taken from.
+        var firstPath: [FileID: String] = [:]
+        func take(_ path: String, _ id: FileID, fromFolder: Bool) {
+            if let first = firstPath[id] {
+                found.skipped.append(SkippedFile(path: path, reason: repeated(path, first)))
+            } else {
+                firstPath[id] = path
+                found.files.append((path, fromFolder))
+            }
+        }
         for path in paths {
-            var isDir: ObjCBool = false
-            guard fm.fileExists(atPath: path, isDirectory: &isDir) else {
-                found.skipped.append(SkippedFile(path: path, reason: "no such file or directory"))
+            let st: stat
+            switch status(path) {
+            case .success(let s): st = s
+            case .failure(let err):
+                found.skipped.append(SkippedFile(path: path, reason: err.reason))
                 continue
             }
-            guard isDir.boolValue else {
-                found.files.append((path, false))
+            // A named pipe, a character device (/dev/stdin) or a regular file: read as named.
+            guard (st.st_mode & S_IFMT) == S_IFDIR else {
+                take(path, FileID(st), fromFolder: false)
                 continue
             }
+            if let first = firstPath[FileID(st)] {
+                found.skipped.append(SkippedFile(path: path, reason: repeated(path, first)))
+                continue
+            }
+            firstPath[FileID(st)] = path
             found.folders.append(path)
-            var inFolder: [String] = []
-            if let e = fm.enumerator(atPath: path) {
-                while let rel = e.nextObject() as? String {
-                    let name = (rel as NSString).lastPathComponent
-                    if name.hasPrefix(".") {
-                        if (e.fileAttributes?[.type] as? FileAttributeType) == .typeDirectory { e.skipDescendants() }
-                        continue
-                    }
-                    let full = (path as NSString).appendingPathComponent(rel)
-                    var sub: ObjCBool = false
-                    guard fm.fileExists(atPath: full, isDirectory: &sub), !sub.boolValue else { continue }
-                    inFolder.append(full)
-                }
-            }
-            inFolder.sort()
-            if inFolder.isEmpty {
+            let walk = walkFolder(path)
+            if walk.files.isEmpty && walk.skipped.isEmpty {
                 found.skipped.append(SkippedFile(path: path, reason: "folder holds no files"))
             }
-            for full in inFolder {
-                if let why = skipReason(full) {
-                    found.skipped.append(SkippedFile(path: full, reason: why))
+            found.skipped += walk.skipped
+            // A file that a link in the folder also reaches is read under the link's name
+            // (Hugging Face's cache: snapshots/<rev>/train.jsonl -> ../../blobs/<hash>).
+            var linkTo: [FileID: String] = [:]
+            for f in walk.files where f.isLink && linkTo[f.id] == nil { linkTo[f.id] = f.path }
+            for f in walk.files {
+                if !f.isLink, let link = linkTo[f.id] {
+                    found.skipped.append(SkippedFile(path: f.path, reason: "same file as the link \(link)"))
+                } else if let why = skipReason(f.path) {
+                    found.skipped.append(SkippedFile(path: f.path, reason: why))
                 } else {
-                    found.files.append((full, true))
+                    take(f.path, f.id, fromFolder: true)
                 }
             }
         }
         return found
+    }
+
+    /// The regular files under `folder` (links followed, sorted by path), and the other
+    /// kinds found there as skipped. Dotfiles and dot-folders are left out silently.
+    static func walkFolder(_ folder: String) -> (files: [(path: String, id: FileID, isLink: Bool)], skipped: [SkippedFile]) {
+        var files: [(path: String, id: FileID, isLink: Bool)] = []
+        var skipped: [SkippedFile] = []
+        guard let e = FileManager.default.enumerator(atPath: folder) else { return (files, skipped) }
+        while let rel = e.nextObject() as? String {
+            let isFolder = (e.fileAttributes?[.type] as? FileAttributeType) == .typeDirectory
+            if (rel as NSString).lastPathComponent.hasPrefix(".") {
+                if isFolder { e.skipDescendants() }
+                continue
+            }
+            if isFolder { continue }
+            let full = (folder as NSString).appendingPathComponent(rel)
+            let link = isLink(full)
+            switch status(full) {
+            case .success(let st):
+                switch st.st_mode & S_IFMT {
+                case S_IFREG: files.append((full, FileID(st), link))
+                case S_IFDIR: continue  // a link to a folder is not followed
+                default: skipped.append(SkippedFile(path: full, reason: "not a regular file (\(kindName(st.st_mode)))"))
+                }
+            case .failure(let err):
+                skipped.append(SkippedFile(path: full, reason: err.isMissing && link ? "broken symbolic link" : err.reason))
+            }
+        }
+        files.sort { $0.path < $1.path }
+        skipped.sort { $0.path < $1.path }
+        return (files, skipped)
     }
 
     /// A JSON document whose top level is an array of scalars (a list of label names,
