@@ -127,9 +127,11 @@ public enum FormatSniffer {
                 while k < 3, checkEnd > 0, sample[checkEnd - 1] & 0xC0 == 0x80 { checkEnd -= 1; k += 1 }
                 if checkEnd > 0, sample[checkEnd - 1] >= 0xC0 { checkEnd -= 1 }
             }
-            if UTF8Validation.firstInvalid(UnsafeRawBufferPointer(rebasing: sample[0..<checkEnd])) != nil {
+            let checked = UnsafeRawBufferPointer(rebasing: sample[0..<checkEnd])
+            if let bad = latin1Line(checked) {
                 encoding = .latin1
-                notices.append("not valid UTF-8; reading it as Latin-1 (use --encoding utf-8 to override)")
+                let line = 1 + Bytes.countNewlines(in: bytes.baseAddress!, from: 0, to: lineStart) + bad
+                notices.append("not valid UTF-8 (first at line \(line)); reading it as Latin-1 (use --encoding utf-8 to override)")
             }
         }
 
@@ -186,6 +188,30 @@ public enum FormatSniffer {
         layout.encoding = encoding
         layout.bomLength = bom
         return (layout, notices)
+    }
+
+    /// Whether the sample reads as Latin-1: more of its lines with non-ASCII bytes are invalid
+    /// UTF-8 than valid. Then the 0-based line of the first invalid one; nil for UTF-8 (a
+    /// few broken lines among valid UTF-8 text are malformed records, not another encoding).
+    static func latin1Line(_ sample: UnsafeRawBufferPointer) -> Int? {
+        guard UTF8Validation.firstInvalid(sample) != nil else { return nil }
+        var valid = 0, invalid = 0, firstInvalid: Int?
+        var line = 0, i = 0
+        while i < sample.count {
+            let nl = sample[i...].firstIndex(of: Bytes.newline) ?? sample.count
+            let bytes = UnsafeRawBufferPointer(rebasing: sample[i..<nl])
+            if bytes.contains(where: { $0 >= 0x80 }) {
+                if UTF8Validation.firstInvalid(bytes) == nil {
+                    valid += 1
+                } else {
+                    invalid += 1
+                    if firstInvalid == nil { firstInvalid = line }
+                }
+            }
+            line += 1
+            i = nl + 1
+        }
+        return invalid > valid ? firstInvalid : nil
     }
 
     /// The longest first line `looksLikeJSONLines` parses to decide; a longer one is judged
