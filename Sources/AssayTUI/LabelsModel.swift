@@ -393,8 +393,9 @@ public struct LabelsModel: Sendable {
             var actions: [RowAction?] = [elements ? nil : drill(rowExpr, tab.rowTotals[li])]
             for (ci, col) in tab.columns.enumerated() {
                 let cell = tab.cells[li][ci]
-                let text = cell.count.grouped + (cell.isEmpty ? "!" : cell.isThin ? "*" : " ")
-                cells.append(.text(text, cell.isEmpty ? .error : cell.isThin ? .warning : .normal))
+                let flagged = tab.isFlagged(li, ci)
+                let text = cell.count.grouped + (!flagged ? " " : cell.isEmpty ? "!" : "*")
+                cells.append(.text(text, !flagged ? .normal : cell.isEmpty ? .error : .warning))
                 let valueExpr = roleField ? roleDrill(col, path: field, acc: acc) : FilterText.crossValue(field, col)
                 actions.append(fieldExprOK ? drill(both(ld, valueExpr), cell.count) : nil)
             }

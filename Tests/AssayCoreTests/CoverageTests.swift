@@ -72,6 +72,27 @@ import Testing
         #expect(c.crossTabFields == [])  // no field stats were added, so nothing to list
     }
 
+    @Test func emptyCellsWhereNoRecordWasExpectedAreNotFlagged() throws {
+        var acc = accumulator(["train": ["a": 300, "b": 3]])
+        acc.labelByValue["lang"] = ["en": ["a": 250, "b": 3], "de": ["a": 50], "fr": ["a": 30]]
+        acc.labelByValue["lang"]!["en"]![StatsAccumulator.missingLabel] = 5
+        let lang = try #require(Coverage(acc, thinFraction: 0.05).crossTab("lang"))
+        let b = try #require(lang.labels.firstIndex(of: "b"))
+        let de = try #require(lang.columns.firstIndex(of: "de")), fr = try #require(lang.columns.firstIndex(of: "fr"))
+        // expected(b, de) = 3 * 50 / 338 ≈ 0.44 and (b, fr) ≈ 0.27: empty, but no gap.
+        #expect(lang.cells[b][de].isEmpty && !lang.isFlagged(b, de))
+        #expect(!lang.isFlagged(b, fr))
+        // The row of records without a label is never flagged (its de and fr cells are empty).
+        let missing = try #require(lang.labels.firstIndex(of: StatsAccumulator.missingLabel))
+        #expect(lang.cells[missing][de].isEmpty && !lang.isFlagged(missing, de))
+        #expect(lang.flaggedCells == 0)
+        // With more b records, (b, de) is expected ~4.3 times: now a gap, in every view.
+        acc.labelByValue["lang"]!["en"]!["b"] = 30
+        let more = try #require(Coverage(acc, thinFraction: 0.05).crossTab("lang"))
+        #expect(more.isFlagged(more.labels.firstIndex(of: "b")!, de))
+        #expect(more.flaggedCells == 2)
+    }
+
     @Test func samplesShowTheInjectedGaps() throws {
         let (d, acc) = try scan([repoRoot.appendingPathComponent("samples/tickets.jsonl").path])
         let report = StatsReport(dataset: d, acc: acc)

@@ -94,6 +94,9 @@ public struct Coverage: Sendable {
             public var expected: Double
             public var isEmpty: Bool { count == 0 }
             public var isThin: Bool
+            /// Flagged: thin, or empty where at least one record was expected (an empty cell
+            /// of a rare label and a rare value is no gap).
+            public var isGap: Bool { count == 0 ? expected >= 1 : isThin }
         }
         /// The other field (`split`, `source`, `lang`, ...).
         public var field: String
@@ -104,7 +107,14 @@ public struct Coverage: Sendable {
         public var columnTotals: [Int]
         public var rowTotals: [Int]
         public var thinFraction: Double
-        public var flaggedCells: Int { cells.joined().filter { $0.isEmpty || $0.isThin }.count }
+        /// Whether cell (label `li`, column `ci`) is flagged: a gap, in a row of a label (the
+        /// row of records without one is no class to cover).
+        public func isFlagged(_ li: Int, _ ci: Int) -> Bool {
+            labels[li] != StatsAccumulator.missingLabel && cells[li][ci].isGap
+        }
+        public var flaggedCells: Int {
+            labels.indices.reduce(0) { n, li in n + columns.indices.filter { isFlagged(li, $0) }.count }
+        }
     }
 
     /// Fields a label can be cross-tabulated with: the split and source roles and every

@@ -185,8 +185,10 @@ public struct StatsReport: Sendable {
                         .object([
                             .init("label", .string(l)),
                             .init("counts", .object(zip(t.columns, t.cells[li]).map { .init($0, num($1.count)) })),
-                            .init("empty", .array(zip(t.columns, t.cells[li]).filter { $1.isEmpty }.map { .string($0.0) })),
-                            .init("thin", .array(zip(t.columns, t.cells[li]).filter { $1.isThin }.map { .string($0.0) })),
+                            .init("empty", .array(t.columns.indices.filter { t.isFlagged(li, $0) && t.cells[li][$0].isEmpty }
+                                .map { .string(t.columns[$0]) })),
+                            .init("thin", .array(t.columns.indices.filter { t.isFlagged(li, $0) && t.cells[li][$0].isThin }
+                                .map { .string(t.columns[$0]) })),
                         ])
                     })),
                 ])
@@ -339,10 +341,9 @@ public struct StatsReport: Sendable {
             var sec = Section(title: "Coverage gaps (label × field cells that are empty, or thin: below \(Self.format(thinFraction * 100, 1))% of the count expected if independent)")
             var rows: [[String]] = []
             for tab in tabs {
-                for (li, l) in tab.labels.enumerated() where l != StatsAccumulator.missingLabel {
-                    for (ci, c) in tab.columns.enumerated() {
+                for (li, l) in tab.labels.enumerated() {
+                    for (ci, c) in tab.columns.enumerated() where tab.isFlagged(li, ci) {
                         let cell = tab.cells[li][ci]
-                        guard cell.isEmpty || cell.isThin, cell.expected >= 1 else { continue }
                         rows.append([t(tab.field), t(c), t(l), Self.grouped(cell.count), Self.format(cell.expected, 1),
                                      cell.isEmpty ? "empty" : "thin"])
                     }
