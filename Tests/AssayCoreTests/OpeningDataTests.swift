@@ -336,6 +336,17 @@ import Testing
         #expect(d2.roles.reasons["split"] == "named 'split'")
     }
 
+    @Test func roleFlagNamingNoFieldIsNoticed() throws {
+        let p = dir.write("r.jsonl", "{\"text\":\"a\",\"label\":\"x\",\"meta\":{\"url\":\"u\"},\"items\":[{\"out\":\"o\"}]}\n")
+        let (d, _) = try scan([p]) { $0.roles = RoleOverrides(text: ["text", "body"], label: "lable", source: "meta.url", id: "items[].out") }
+        #expect(d.allNotices == [
+            "--label lable: no such field in the first record (fields: text, label, meta, items)",
+            "--text body: no such field in the first record (fields: text, label, meta, items)",
+        ])
+        let (d2, _) = try scan([p]) { $0.roles = RoleOverrides(label: "meta", id: "items[0].out") }
+        #expect(d2.allNotices.isEmpty)
+    }
+
     @Test func splitNames() {
         #expect(SplitNames.split(forPath: "data/train.csv") == "train")
         #expect(SplitNames.split(forPath: "data/train-00000-of-00002.jsonl") == "train")

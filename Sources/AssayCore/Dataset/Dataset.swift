@@ -140,7 +140,38 @@ public final class Dataset: RecordSource, @unchecked Sendable {
         }
         startIndexing()
         waitForSample()
-        roles = RoleInference.infer(sample: sampleRecords(limit: 1000), files: files, overrides: options.roles)
+        let sample = sampleRecords(limit: 1000)
+        roles = RoleInference.infer(sample: sample, files: files, overrides: options.roles)
+        roleNotices = Self.unknownRoleFields(options.roles, sample: sample)
+    }
+
+    /// Role flags naming a field that none of the sampled records has (a typo, most often).
+    public private(set) var roleNotices: [String] = []
+
+    static func unknownRoleFields(_ o: RoleOverrides, sample: [Record]) -> [String] {
+        guard !sample.isEmpty else { return [] }
+        var paths = Set<String>()
+        var order: [String] = []
+        for r in sample {
+            for leaf in r.value.leaves() {
+                // Every prefix too (`meta` of `meta.url`), and `[]` for any element index.
+                var p = leaf.path
+                while !p.isEmpty, paths.insert(p).inserted {
+                    if !p.contains("[") && !p.contains(".") { order.append(p) }
+                    let elements = p.replacing(/\[\d+\]/, with: "[]")
+                    paths.insert(elements)
+                    guard let cut = p.lastIndex(where: { $0 == "." || $0 == "[" }) else { break }
+                    p = String(p[..<cut])
+                }
+            }
+        }
+        let flags: [(String, String?)] = [("--label", o.label), ("--split", o.split), ("--source", o.source), ("--id", o.id)]
+            + (o.text ?? []).map { ("--text", $0) }
+        return flags.compactMap { flag, path in
+            guard let path, !paths.contains(path) else { return nil }
+            let known = order.prefix(12).joined(separator: ", ") + (order.count > 12 ? ", …" : "")
+            return "\(flag) \(path): no such field in the first \(sample.count == 1 ? "record" : "\(sample.count) records") (fields: \(known))"
+        }
     }
 
     private func startIndexing() {
@@ -167,7 +198,7 @@ public final class Dataset: RecordSource, @unchecked Sendable {
     /// Notices, plus problems the index pass found (a JSON document whose structure breaks
     /// off), known once indexing is complete.
     public var allNotices: [String] {
-        notices + files.compactMap { f in f.documentShape.error.map { "\(f.path):\($0)" } }
+        notices + roleNotices + files.compactMap { f in f.documentShape.error.map { "\(f.path):\($0)" } }
     }
 
     /// Block until every file is indexed.
