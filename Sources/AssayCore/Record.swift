@@ -119,10 +119,14 @@ public protocol RecordSource: AnyObject, Sendable {
     /// The user went to browse past the records indexed so far (end, jump, filter, search):
     /// an index that defers to a running stats scan stops deferring.
     func wantWholeIndex()
+    /// What opening the data noticed (a Latin-1 fallback, data after a JSON document, a
+    /// role flag naming no field), each naming its file.
+    var openingNotices: [String] { get }
 }
 
 extension RecordSource {
     public func wantWholeIndex() {}
+    public var openingNotices: [String] { [] }
 
     public func malformedSlots(in range: Range<Int>) -> [(index: Int, record: MalformedRecord)] {
         var out: [(index: Int, record: MalformedRecord)] = []

@@ -52,7 +52,7 @@ public final class AppDriver {
         let known = malformedProvider()
         usesProvider = known != nil
         providerCount = known?.count ?? -1
-        perform(state.start(knownMalformed: known, stats: source is StatsSource))
+        perform(state.start(knownMalformed: known, stats: source is StatsSource, notices: source.openingNotices))
         update()
     }
 

@@ -252,8 +252,12 @@ public struct AppState: Sendable {
     ///
     /// With `stats` (the source can be scanned for stats), the Labels pane's scan
     /// starts too, and its malformed lines replace the malformed-line scan.
-    public mutating func start(knownMalformed: [MalformedRecord]?, stats: Bool = false) -> [Effect] {
+    public mutating func start(knownMalformed: [MalformedRecord]?, stats: Bool = false,
+                               notices: [String] = []) -> [Effect] {
         var effects: [Effect] = []
+        if let first = notices.first {
+            message = StatusMessage("notice: \(first)" + (notices.count > 1 ? " (+\(notices.count - 1) more; assay stats lists them)" : ""))
+        }
         if stats {
             let id = takeScanID()
             labels.available = true

@@ -222,6 +222,24 @@ final class TmuxSession {
         t.waitFor("EXIT=0")
     }
 
+    @Test func openingNoticeIsShownUntilAKey() throws {
+        // A Latin-1 TSV: the browser says how it is read, as `assay stats` does.
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("assay-latin1-\(getpid()).tsv")
+        let bytes: [UInt8] = Array("text\tlabel\ncaf".utf8) + [0xE9] + Array("\tfood\nna".utf8) + [0xEF] + Array("ve\tfood\n".utf8)
+        try Data(bytes).write(to: path)
+        defer { try? FileManager.default.removeItem(at: path) }
+        guard let t = start([path.path]) else { return }
+        defer { t.kill() }
+        var s = t.waitFor("notice: ")
+        #expect(s.contains("not valid UTF-8 (first at line 2); reading it as Latin-1"))
+        #expect(s.contains("café"))
+        t.send("j")
+        s = t.waitFor("record 2/2")
+        #expect(!s.contains("notice: "))
+        t.send("q")
+        t.waitFor("EXIT=0")
+    }
+
     @Test func escapeSequencesShowEscaped() {
         guard let t = start() else { return }
         defer { t.kill() }

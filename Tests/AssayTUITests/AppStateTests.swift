@@ -3,6 +3,14 @@ import Testing
 @testable import AssayTUI
 
 @Suite struct AppStateTests {
+    @Test func openingNoticesShowUntilAKey() {
+        var s = AppState(source: FakeSource(), size: Size(width: 80, height: 24))
+        _ = s.start(knownMalformed: [], notices: ["a.tsv: not valid UTF-8 (first at line 2); reading it as Latin-1", "b"])
+        #expect(s.message?.text == "notice: a.tsv: not valid UTF-8 (first at line 2); reading it as Latin-1 (+1 more; assay stats lists them)")
+        s.apply(.move(1))
+        #expect(s.message == nil)
+    }
+
     @Test func movingClampsAndScrolls() {
         let d = makeDriver()
         d.send("k")
