@@ -64,19 +64,24 @@ public struct FieldStats: Sendable {
         StableHash.appendHex(hash, to: &out)
     }
 
-    /// Whether the path is inside an array (`tags[]`), where a record holds several values.
-    let isElement: Bool
+    /// Whether a record may hold several values of the field: inside an array (`tags[]`),
+    /// or the bucket of paths past `maxPaths`.
+    let repeats: Bool
+
+    static func repeatsInRecord(_ path: String) -> Bool {
+        path.contains("[]") || path == overflowPath
+    }
 
     init(path: String) {
         self.path = path
-        isElement = path.contains("[]")
+        repeats = Self.repeatsInRecord(path)
     }
 
     /// Counts the value; false when it is not counted: a key repeated in one object (or a
     /// path spelled twice, `"a.b"` beside `"a": {"b": ...}`), where the first counts.
     @discardableResult
     mutating func add(_ value: FieldValue, record: Int) -> Bool {
-        if lastRecord == record && !isElement { return false }
+        if lastRecord == record && !repeats { return false }
         kinds[value.kind, default: 0] += 1
         if value == .null { return true }
         if lastRecord != record {
