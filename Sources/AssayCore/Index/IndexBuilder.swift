@@ -136,7 +136,6 @@ enum IndexBuilder {
         return (offsets, lines, lineNo)
     }
 
-    /// Quoted CSV: records end at newlines outside quotes; blank lines are skipped.
     /// How many unclosed quotes a quoted CSV scan recovers from (each costs a scan to the
     /// end of the file); after that, the rest of the file is one malformed record.
     static let maxReopenedQuotes = 1000
@@ -154,6 +153,7 @@ enum IndexBuilder {
         return nl < end - 1 ? (nl + 1, true) : (next, false)
     }
 
+    /// Quoted CSV: records end at newlines outside quotes; blank lines are skipped.
     static func scanQuoted(_ file: MappedFile, base: UnsafeRawPointer, from: Int, line: Int,
                            layout: FileLayout, index: RecordIndex, releasePages: Bool) {
         let end = file.size
@@ -277,20 +277,20 @@ enum IndexBuilder {
                 if i < end, byte(i) == UInt8(ascii: ",") { i += 1; continue }
                 break
             }
-            if shape.splitRuns.isEmpty {
-                // Not an object of arrays: the document is one record, parsed from its start
-                // (a broken one is reported as a malformed record).
-                offsets = [from]
-                lines = [firstLine]
+            if i < end, byte(i) == UInt8(ascii: "}") {
+                i += 1
+            } else if shape.splitRuns.isEmpty {
+                // A broken record (its parse says what is wrong) ends where its brackets close.
                 i = from
                 lineNo = firstLine
                 skipValue()
             } else if shape.error == nil {
-                if i < end, byte(i) == UInt8(ascii: "}") {
-                    i += 1
-                } else {
-                    shape.error = "\(lineNo): expected ',' or '}' between splits; the records after this point were not read"
-                }
+                shape.error = "\(lineNo): expected ',' or '}' between splits; the records after this point were not read"
+            }
+            if shape.splitRuns.isEmpty {
+                // Not an object of arrays: the document is one record.
+                offsets = [from]
+                lines = [firstLine]
             }
         } else {
             offsets = [from]
