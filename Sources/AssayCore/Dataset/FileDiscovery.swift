@@ -68,13 +68,14 @@ enum FileDiscovery {
         var found = Found()
         /// Where each file and folder was first taken from.
         var firstPath: [FileID: String] = [:]
-        func take(_ path: String, _ id: FileID, fromFolder: Bool) {
+        /// Whether `path` is met for the first time; if not, it is listed as skipped.
+        func isFirst(_ path: String, _ id: FileID) -> Bool {
             if let first = firstPath[id] {
                 found.skipped.append(SkippedFile(path: path, reason: repeated(path, first)))
-            } else {
-                firstPath[id] = path
-                found.files.append((path, fromFolder))
+                return false
             }
+            firstPath[id] = path
+            return true
         }
         for path in paths {
             let st: stat
@@ -85,15 +86,11 @@ enum FileDiscovery {
                 continue
             }
             // A named pipe, a character device (/dev/stdin) or a regular file: read as named.
+            guard isFirst(path, FileID(st)) else { continue }
             guard (st.st_mode & S_IFMT) == S_IFDIR else {
-                take(path, FileID(st), fromFolder: false)
+                found.files.append((path, false))
                 continue
             }
-            if let first = firstPath[FileID(st)] {
-                found.skipped.append(SkippedFile(path: path, reason: repeated(path, first)))
-                continue
-            }
-            firstPath[FileID(st)] = path
             found.folders.append(path)
             let walk = walkFolder(path)
             if walk.files.isEmpty && walk.skipped.isEmpty {
@@ -109,8 +106,8 @@ enum FileDiscovery {
                     found.skipped.append(SkippedFile(path: f.path, reason: "same file as the link \(link)"))
                 } else if let why = skipReason(f.path) {
                     found.skipped.append(SkippedFile(path: f.path, reason: why))
-                } else {
-                    take(f.path, f.id, fromFolder: true)
+                } else if isFirst(f.path, f.id) {
+                    found.files.append((f.path, true))
                 }
             }
         }
