@@ -121,12 +121,12 @@ public protocol RecordSource: AnyObject, Sendable {
     func wantWholeIndex()
     /// What opening the data noticed (a Latin-1 fallback, data after a JSON document, a
     /// role flag naming no field), each naming its file.
-    var openingNotices: [String] { get }
+    var allNotices: [String] { get }
 }
 
 extension RecordSource {
     public func wantWholeIndex() {}
-    public var openingNotices: [String] { [] }
+    public var allNotices: [String] { [] }
 
     public func malformedSlots(in range: Range<Int>) -> [(index: Int, record: MalformedRecord)] {
         var out: [(index: Int, record: MalformedRecord)] = []

@@ -52,7 +52,7 @@ public final class AppDriver {
         let known = malformedProvider()
         usesProvider = known != nil
         providerCount = known?.count ?? -1
-        perform(state.start(knownMalformed: known, stats: source is StatsSource, notices: source.openingNotices))
+        perform(state.start(knownMalformed: known, stats: source is StatsSource, notices: source.allNotices))
         update()
     }
 

@@ -195,8 +195,6 @@ public final class Dataset: RecordSource, @unchecked Sendable {
         }
     }
 
-    public var openingNotices: [String] { allNotices }
-
     /// Notices, plus problems the index pass found (a JSON document whose structure breaks
     /// off), known once indexing is complete.
     public var allNotices: [String] {
