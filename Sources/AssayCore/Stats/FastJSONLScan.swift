@@ -160,7 +160,6 @@ struct FastJSONLScanner {
         crossRefs.append(Unmanaged.passUnretained(pairs))
         crossDropped.append(false)
         nodeIsElement.append(path.contains("[]"))
-        nodeRepeats.append(FieldStats.repeatsInRecord(path))
         fieldOrder.append(id)
         return id
     }
@@ -172,8 +171,6 @@ struct FastJSONLScanner {
     private var crossDropped: [Bool] = [false]
     /// Whether a node's path is inside an array (`tags[]`, `items[].label`).
     private var nodeIsElement: [Bool] = [false]
-    /// Whether a node counts several values a record (`FieldStats.repeatsInRecord`).
-    private var nodeRepeats: [Bool] = [false]
     private var crossSeenInRecord: [Int64] = []
     /// Text lengths (characters, words) per label entry + 1 (0: no label).
     private var textByLabel: [(chars: Tally, words: Tally)] = []
@@ -624,8 +621,9 @@ struct FastJSONLScanner {
                 let c = counts.row(n)
                 let repeated = c[NodeCounts.lastRecord] == record
                 // A key repeated in one object (or a path spelled twice): the first counts,
-                // as for the roles. Array elements and the overflow bucket repeat by design.
-                if repeated && !nodeRepeats[n] { continue }
+                // as for the roles. Array elements and the overflow bucket repeat by design
+                // (`FieldStats.repeats`).
+                if repeated && !nodeIsElement[n] && e.node != overflow { continue }
                 c[NodeCounts.kinds + Self.kindIndex(e.kind)] += 1
                 if e.kind == .null { continue }
                 let p = pointer(e)

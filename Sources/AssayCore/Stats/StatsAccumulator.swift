@@ -68,13 +68,9 @@ public struct FieldStats: Sendable {
     /// or the bucket of paths past `maxPaths`.
     let repeats: Bool
 
-    static func repeatsInRecord(_ path: String) -> Bool {
-        path.contains("[]") || path == overflowPath
-    }
-
     init(path: String) {
         self.path = path
-        repeats = Self.repeatsInRecord(path)
+        repeats = path.contains("[]") || path == Self.overflowPath
     }
 
     /// Counts the value; false when it is not counted: a key repeated in one object (or a
