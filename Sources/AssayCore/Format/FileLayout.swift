@@ -136,6 +136,7 @@ public enum FormatSniffer {
         }
 
         let lower = fileName.lowercased()
+        let namedJSONLines = lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson")
         var format = options.format
         if format == nil, options.lineRegex != nil { format = .lines }
         if format == nil {
@@ -145,11 +146,10 @@ public enum FormatSniffer {
             } else if first == UInt8(ascii: "{") {
                 // A first line that is not a whole value (a broken record, or a document's
                 // opening line) is outvoted by a name saying JSON Lines or by the lines after it.
-                let jsonLines = looksLikeJSONLines(bytes, from: lead)
-                    || lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson")
+                let jsonLines = looksLikeJSONLines(bytes, from: lead) || namedJSONLines
                     || mostLinesAreObjects(sample, after: firstNonSpace)
                 format = jsonLines ? .jsonl : .json
-            } else if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") {
+            } else if namedJSONLines {
                 format = .jsonl
             } else {
                 format = nil
