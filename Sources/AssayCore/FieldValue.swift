@@ -79,7 +79,7 @@ public indirect enum FieldValue: Sendable, Hashable {
 
     public func value(at path: FieldPath) -> FieldValue? {
         var current = self
-        for step in path.steps {
+        for (k, step) in path.steps.enumerated() {
             switch step {
             case .key(let k):
                 guard let next = current[k] else { return nil }
@@ -87,6 +87,11 @@ public indirect enum FieldValue: Sendable, Hashable {
             case .index(let i):
                 guard case .array(let items) = current, i >= 0, i < items.count else { return nil }
                 current = items[i]
+            case .anyIndex:
+                // The first element that has the rest of the path.
+                guard case .array(let items) = current else { return nil }
+                let rest = FieldPath(steps: Array(path.steps[(k + 1)...]))
+                return items.lazy.compactMap { $0.value(at: rest) }.first
             }
         }
         return current
@@ -134,14 +139,18 @@ public enum FieldKind: String, Sendable, CaseIterable, Comparable, BitwiseCopyab
     }
 }
 
-/// A parsed dotted path: `meta.url`, `instances[0].output`.
+/// A parsed dotted path: `meta.url`, `instances[0].output`, or `instances[].output`
+/// (any element: the first that has the rest of the path).
 public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
     public enum Step: Sendable, Hashable {
         case key(String)
         case index(Int)
+        case anyIndex
     }
 
     public var steps: [Step]
+
+    public init(steps: [Step]) { self.steps = steps }
 
     public init(_ text: String) {
         var steps: [Step] = []
@@ -155,8 +164,11 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
             } else if c == "[" {
                 if !current.isEmpty { steps.append(.key(current)) }
                 current = ""
-                let digits = chars.prefix(while: { $0.isNumber })
-                if let n = Int(digits), chars.dropFirst(digits.count).first == "]" {
+                let digits = chars.prefix(while: { $0.isASCII && $0.isNumber })
+                if digits.isEmpty, chars.first == "]" {
+                    steps.append(.anyIndex)
+                    chars = chars.dropFirst()
+                } else if let n = Int(digits), chars.dropFirst(digits.count).first == "]" {
                     steps.append(.index(n))
                     chars = chars.dropFirst(digits.count + 1)
                 } else {
@@ -176,6 +188,7 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
             switch step {
             case .key(let k): out += out.isEmpty ? k : "." + k
             case .index(let i): out += "[\(i)]"
+            case .anyIndex: out += "[]"
             }
         }
         return out

@@ -273,6 +273,42 @@ import Synchronization
         }
     }
 
+    /// A role can name an element (`instances[0].output`, as the record view and the
+    /// `[N]` paths of the notices spell it) or any element (`instances[].output`, as the
+    /// Fields table spells it: the first element that has it).
+    @Test func rolesInsideArrays() throws {
+        let lines = [
+            #"{"id": 1, "instances": [{"input": "a", "output": "yes"}, {"input": "b", "output": "no"}]}"#,
+            #"{"id": 2, "instances": [{"input": "c"}, {"input": "d", "output": "maybe"}]}"#,
+            #"{"id": 3, "instances": []}"#,
+            #"{"id": 4, "instances": [{"output": null}, {"output": "no", "input": "e"}]}"#,
+            #"{"id": 5, "grid": [[1, 2], [3, "x"]]}"#,
+            #"{"id": 6, "instances": {"0": {"output": "an object, not an array"}}}"#,
+        ]
+        let p = dir.write("instances.jsonl", lines.joined(separator: "\n") + "\n")
+        let cases: [(RoleOverrides, labels: [String: Int], unlabelled: Int)] = [
+            (RoleOverrides(label: "instances[0].output"), ["yes": 1], 5),
+            (RoleOverrides(label: "instances[1].output"), ["no": 2, "maybe": 1], 3),
+            (RoleOverrides(label: "instances[].output"), ["yes": 1, "maybe": 1], 4),
+            (RoleOverrides(label: "instances[2].output"), [:], 6),
+            (RoleOverrides(label: "grid[1][1]"), ["x": 1], 5),
+            (RoleOverrides(text: ["instances[1].input", "instances[0].input"], label: "instances[0].output"), ["yes": 1], 5),
+        ]
+        for (roles, labels, unlabelled) in cases {
+            try expectSame([p]) { $0.roles = roles }
+            let (_, acc) = try scan([p]) { $0.roles = roles }
+            #expect(acc.labels == labels, "\(roles)")
+            #expect(acc.unlabelled == unlabelled, "\(roles)")
+        }
+        // Texts of records 1, 2 and 4 ("b a", "d c", "e"); record 3 has no text.
+        let (_, acc) = try scan([p]) { $0.roles = RoleOverrides(text: ["instances[1].input", "instances[0].input"]) }
+        #expect(acc.textChars.total == 3)
+        #expect(acc.missingTexts == 3)
+        // The same path for two roles at different elements is read by the reference path.
+        try expectSame([p]) { $0.roles = RoleOverrides(label: "instances[0].output", split: "instances[1].output") }
+        try expectSame([p]) { $0.roles = RoleOverrides(label: "instances[].output", split: "instances[1].output") }
+    }
+
     @Test func objectsUsedAsMapsAreCappedToAFixedNumberOfPaths() throws {
         // Every record has its own key: 3,000 distinct paths.
         var lines: [String] = []

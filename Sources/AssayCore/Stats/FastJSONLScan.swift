@@ -56,6 +56,8 @@ struct FastJSONLScanner {
     /// Top-level keys that stop a derived split or source from being added.
     static let roleDerivedSplitKey: UInt8 = 16, roleDerivedSourceKey: UInt8 = 32
     static let valueRoles: UInt8 = 15
+    /// A role path names elements of the arrays around this node (`RolePath.elements`).
+    static let roleIndexed: UInt8 = 64
 
     // MARK: per-record state
     private struct Event: BitwiseCopyable {
@@ -64,6 +66,8 @@ struct FastJSONLScanner {
         var inScratch: Bool
         var offset: Int
         var length: Int   // bytes, or element count for arrays, or end offset for objects
+        /// In an element other than the one its role path names: a field value only.
+        var roleDenied = false
     }
     private let events = ScanBuffer<Event>(capacity: 64)
     /// Decoded bytes of the record's escaped strings and quoted CSV fields.
@@ -79,6 +83,11 @@ struct FastJSONLScanner {
     init(roles: Roles, base: UnsafeRawPointer) {
         self.roles = roles
         self.base = base
+        labelPath = roles.label.map(RolePath.init)
+        splitPath = roles.split.map(RolePath.init)
+        sourcePath = roles.source.map(RolePath.init)
+        textPaths = roles.text.map(RolePath.init)
+        hasIndexedRoles = ([labelPath, splitPath, sourcePath].compactMap { $0 } + textPaths).contains { $0.elements != nil }
         keys.appendNode()  // the root
         let counter = ByteCounter(cap: FieldStats.valueCap)
         counters = [counter]
@@ -140,11 +149,23 @@ struct FastJSONLScanner {
         keys.appendNode()
         nodeElement.append(-1)
         var role: UInt8 = 0
-        if path == roles.label { role |= Self.roleLabel }
-        if path == roles.split { role |= Self.roleSplit }
-        if path == roles.source { role |= Self.roleSource }
-        let ti = roles.text.firstIndex(of: path)
-        if ti != nil { role |= Self.roleText }
+        var elements: [Int]? = nil
+        func take(_ rolePath: RolePath?, _ bit: UInt8) -> Bool {
+            guard let rolePath else { return false }
+            let m = rolePath.match(path)
+            guard m.matches else { return false }
+            role |= bit
+            if m.indexed { elements = rolePath.elements }
+            return true
+        }
+        _ = take(labelPath, Self.roleLabel)
+        _ = take(splitPath, Self.roleSplit)
+        _ = take(sourcePath, Self.roleSource)
+        let ti = textPaths.firstIndex { take($0, Self.roleText) }
+        if let elements {
+            role |= Self.roleIndexed
+            roleElements[id] = elements
+        }
         if path == Dataset.derivedSplitField { role |= Self.roleDerivedSplitKey }
         if path == Dataset.derivedSourceField { role |= Self.roleDerivedSourceKey }
         nodeRole.append(role)
@@ -160,8 +181,34 @@ struct FastJSONLScanner {
         crossRefs.append(Unmanaged.passUnretained(pairs))
         crossDropped.append(false)
         nodeIsElement.append(path.contains("[]"))
+        if hasIndexedRoles { nodeArrayDepth[id] = path.ranges(of: "[]").count }
         fieldOrder.append(id)
         return id
+    }
+
+    // MARK: roles inside arrays
+
+    private let labelPath: RolePath?, splitPath: RolePath?, sourcePath: RolePath?
+    private let textPaths: [RolePath]
+    /// Whether a role path names array elements (`instances[0].output`): only then do
+    /// elements check what they hold.
+    private let hasIndexedRoles: Bool
+    /// For nodes with `roleIndexed`: the element of each array around them their role
+    /// value must be in (-1: any), outermost first.
+    private var roleElements: [Int32: [Int]] = [:]
+    /// With indexed roles: per node, how many arrays are around it (the `[]` in its path),
+    /// which is the place of its own elements in a `roleElements` list.
+    private var nodeArrayDepth: [Int32: Int] = [:]
+
+    /// The role values in element `element` of array `node` (its events from `first`)
+    /// that their role path wants from another element count as field values only.
+    private mutating func denyRoleValues(from first: Int, array node: Int32, element: Int) {
+        guard let depth = nodeArrayDepth[node] else { return }
+        for k in first..<events.count {
+            let n = events.base[k].node
+            guard nodeRole[Int(n)] & Self.roleIndexed != 0, let wanted = roleElements[n], depth < wanted.count else { continue }
+            if wanted[depth] >= 0 && wanted[depth] != element { events.base[k].roleDenied = true }
+        }
     }
 
     private var fieldOrder: [Int32] = []
@@ -503,7 +550,9 @@ struct FastJSONLScanner {
             let el = element(of: node)
             while true {
                 skipSpace()
+                let first = events.count
                 guard parseValue(node: el, depth: depth + 1) else { return false }
+                if hasIndexedRoles { denyRoleValues(from: first, array: node, element: count) }
                 count += 1
                 skipSpace()
                 guard pos < end else { return false }
@@ -543,7 +592,7 @@ struct FastJSONLScanner {
                 let e = events.base[k]
                 let n = Int(e.node)
                 let r = nodeRole[n] & Self.valueRoles
-                if r == 0 { continue }
+                if r == 0 || e.roleDenied { continue }
                 if e.kind == .null {
                     if r & Self.roleLabel != 0 { labelSeen = true }
                     if r & Self.roleSplit != 0 { splitSeen = true }

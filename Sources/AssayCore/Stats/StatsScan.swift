@@ -259,7 +259,7 @@ public enum StatsScan {
     static func readsFast(_ file: DataFile, roles: Roles, fast: Bool) -> Bool {
         let format = file.layout.format
         return fast && (format == .jsonl || format == .csv || format == .tsv) && file.layout.encoding == .utf8
-            && roles.text.count <= 64
+            && roles.text.count <= 64 && RolePath.scannable(roles)
     }
 
     /// A chunk's counts: the fast scanner's, plus what the full parser read.
