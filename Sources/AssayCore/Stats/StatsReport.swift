@@ -482,8 +482,15 @@ extension String {
 
 /// Plain-text tables for the CLI.
 enum Table {
+    /// The widest a column before the last may be: a longer cell (a label that is a whole
+    /// paragraph) is cut, so the columns after it stay on the line.
+    static let columnCap = 48
+
     static func render(_ rows: [[String]], rightAligned: Set<Int> = [], indent: Int = 0, maxWidth: Int = 200) -> String {
         guard let first = rows.first else { return "" }
+        let rows = rows.map { r in
+            r.enumerated().map { i, c in i < r.count - 1 ? TerminalText.truncate(c, to: columnCap) : c }
+        }
         var widths = [Int](repeating: 0, count: first.count)
         for r in rows { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], TerminalText.width(c)) } }
         var out = ""
