@@ -290,6 +290,28 @@ import Testing
         #expect(d4.allNotices.isEmpty)
     }
 
+    /// `{"version": "1.0", "data": [...]}` (SQuAD's shape): the arrays are read as splits,
+    /// and the keys beside them are named as not read. On one line, a `.json` name says it
+    /// is such a document, not one JSON Lines record.
+    @Test func keysBesideTheSplitsOfADocumentAreReported() throws {
+        let body = #"{"version": "1.0", "train": [{"text": "a", "label": "x"}, {"text": "b", "label": "y"}], "count": 3, "test": [{"text": "c", "label": "x"}]}"#
+        let notice = "read the arrays under 'train', 'test' as splits; 'version', 'count' hold no array of records and were not read"
+        for (name, text) in [("one-line.json", body + "\n"), ("pretty.json", body.replacingOccurrences(of: ", \"", with: ",\n  \""))] {
+            let p = dir.write(name, text)
+            let (d, acc) = try scan([p])
+            #expect(d.files[0].layout.format == .json, "\(name)")
+            #expect(acc.records == 3, "\(name)")
+            #expect(acc.splits == ["train": 2, "test": 1], "\(name)")
+            #expect(d.allNotices == ["\(p): \(notice)"], "\(name)")
+        }
+        // The same line in a .jsonl file is one record; so is one line of a record with an
+        // array of objects in a file named otherwise.
+        let (_, record) = try scan([dir.write("one.jsonl", body + "\n")])
+        #expect(record.records == 1)
+        let (_, instances) = try scan([dir.write("task", #"{"id": 1, "instances": [{"input": "a", "output": "b"}]}"# + "\n")])
+        #expect(instances.records == 1)
+    }
+
     @Test func missingPathEmptyAndBinaryFiles() throws {
         let empty = dir.write("empty.jsonl", "")
         let binary = dir.write("bin.dat", [0x7F, 0x45, 0x4C, 0x46, 0, 0, 1, 2])

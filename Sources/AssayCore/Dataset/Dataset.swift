@@ -195,10 +195,20 @@ public final class Dataset: RecordSource, @unchecked Sendable {
         }
     }
 
-    /// Notices, plus problems the index pass found (a JSON document whose structure breaks
-    /// off), known once indexing is complete.
+    /// Notices, plus what the index pass found (a JSON document whose structure breaks off,
+    /// or whose keys beside its splits hold no records), known once indexing is complete.
     public var allNotices: [String] {
-        notices + roleNotices + files.compactMap { f in f.documentShape.error.map { "\(f.path):\($0)" } }
+        notices + roleNotices + files.flatMap { f in
+            let shape = f.documentShape
+            var out = shape.error.map { ["\(f.path):\($0)"] } ?? []
+            if !shape.keysNotRead.isEmpty {
+                func quoted(_ keys: [String]) -> String { keys.map { "'\($0)'" }.joined(separator: ", ") }
+                let one = shape.keysNotRead.count == 1
+                out.append("\(f.path): read the arrays under \(quoted(shape.splitRuns.map(\.key))) as splits; "
+                    + "\(quoted(shape.keysNotRead)) \(one ? "holds" : "hold") no array of records and \(one ? "was" : "were") not read")
+            }
+            return out
+        }
     }
 
     /// Block until every file is indexed.

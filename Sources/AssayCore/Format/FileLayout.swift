@@ -146,7 +146,7 @@ public enum FormatSniffer {
             } else if first == UInt8(ascii: "{") {
                 // A first line that is not a whole value (a broken record, or a document's
                 // opening line) is outvoted by a name saying JSON Lines or by the lines after it.
-                let jsonLines = looksLikeJSONLines(bytes, from: lead) || namedJSONLines
+                let jsonLines = looksLikeJSONLines(bytes, from: lead, namedJSON: lower.hasSuffix(".json")) || namedJSONLines
                     || mostLinesAreObjects(sample, after: firstNonSpace)
                 format = jsonLines ? .jsonl : .json
             } else if namedJSONLines {
@@ -221,7 +221,8 @@ public enum FormatSniffer {
     /// JSON Lines if the first line (from `start`, its first non-space byte, to its newline
     /// anywhere in the file: it may be longer than the sample) is a whole JSON value on its
     /// own, and either another line follows or the whole file is that one line of a record.
-    static func looksLikeJSONLines(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Bool {
+    /// `namedJSON`: the file's name ends in `.json`.
+    static func looksLikeJSONLines(_ bytes: UnsafeRawBufferPointer, from start: Int, namedJSON: Bool = false) -> Bool {
         guard let base = bytes.baseAddress else { return false }
         let n = bytes.count
         let nl = Bytes.find(Bytes.newline, in: base, from: start, to: n)
@@ -235,12 +236,17 @@ public enum FormatSniffer {
         }
         guard let value = try? JSONParser.parse(UnsafeRawBufferPointer(rebasing: bytes[start..<nl])) else { return false }
         if rest { return true }
-        // A single object: a document of splits (all values arrays) is JSON, else one record.
-        if case .object(let members) = value, !members.isEmpty,
-           members.allSatisfy({ if case .array = $0.value { true } else { false } }) {
-            return false
+        // A single object: a document of splits (all values arrays, or in a `.json` file, some
+        // arrays of records beside other keys: `{"version": ..., "data": [...]}`) is JSON,
+        // else one record.
+        guard case .object(let members) = value, !members.isEmpty else { return true }
+        func isArray(_ v: FieldValue) -> Bool { if case .array = v { true } else { false } }
+        func isRecords(_ v: FieldValue) -> Bool {
+            guard case .array(let items) = v, !items.isEmpty else { return false }
+            return items.allSatisfy { if case .object = $0 { true } else { false } }
         }
-        return true
+        if members.allSatisfy({ isArray($0.value) }) { return false }
+        return !(namedJSON && members.contains { isRecords($0.value) })
     }
 
     /// Whether most of the (up to eight) non-blank lines after the one at `start`, those

@@ -17,6 +17,8 @@ enum IndexBuilder {
         var splitRuns: [(start: Int, key: String)] = []
         /// Where the document's structure broke, as `line: problem` (records after it are not read).
         var error: String?
+        /// For an object of arrays: its keys that hold no array, which give no records.
+        var keysNotRead: [String] = []
     }
 
     /// Index the whole file. `dataStart` skips a BOM and a header row. With `sampleOnly`,
@@ -271,6 +273,7 @@ enum IndexBuilder {
                     elements()
                     if shape.error != nil { break }
                 } else {
+                    shape.keysNotRead.append(key)
                     skipValue()
                 }
                 skipSpace()
@@ -291,6 +294,7 @@ enum IndexBuilder {
                 // Not an object of arrays: the document is one record.
                 offsets = [from]
                 lines = [firstLine]
+                shape.keysNotRead = []
             }
         } else {
             offsets = [from]
