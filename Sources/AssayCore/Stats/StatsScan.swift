@@ -121,11 +121,13 @@ public enum StatsScan {
                 // A chunk with no slots (or cancelled) left its counts empty: 0.
                 doneRecords += acc.slotsPerFile[k, default: 0]
                 merged.merge(acc)
+                // After every chunk, not every batch of chunks found done together: which
+                // values a full table keeps must not depend on timing.
+                merged.keepRepeatsOfTruncatedFields()
                 next += 1
                 advanced = true
             }
             if advanced {
-                merged.keepRepeatsOfTruncatedFields()
                 partial?(merged, doneRecords, next == plan.count ? doneRecords : estimatedTotal(dataset))
             }
             if isCancelled() { break }
