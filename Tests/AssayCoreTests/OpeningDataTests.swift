@@ -334,14 +334,42 @@ import Testing
         dir.write("ds/README.md", "# docs")
         dir.write("ds/LICENSE", "MIT")
         dir.write("ds/labels.json", "[\"a\", \"b\"]")
+        // Metadata beside the data (a truth file, dataset_info.json): arrays of no records
+        // among more keys of settings. A document of records with a version key is data.
+        dir.write("ds/data.json", #"{"records": 3, "labels": {"x": 2}, "dup_groups": [[1, 2]], "notes": ["n"], "seed": 1}"#)
+        dir.write("ds/en/train.jsonl.truth.json", #"{"records": 1, "dup_groups": [{"ids": [1, 2]}]}"#)
+        dir.write("ds/en/dataset_info.json", #"{"features": {"text": {"dtype": "string"}}}"#)
+        dir.write("ds/extra/squad.json", #"{"version": "1.1", "data": [{"text": "d", "label": "y"}]}"#)
         dir.write("ds/en/train-00000-of-00002.jsonl", "{\"text\":\"a\",\"label\":\"x\"}\n")
         dir.write("ds/en/dev.tsv", "text\tlabel\nb\ty\n")
         dir.write("ds/de/test.csv", "text,label\nc,x\n")
         let (d, acc) = try scan([dir.url.appendingPathComponent("ds").path]) { $0.sourceFrom = .dir }
-        #expect(d.files.count == 3)
-        #expect(Set(d.skipped.map { ($0.path as NSString).lastPathComponent }) == ["README.md", "LICENSE", "labels.json"])
-        #expect(acc.splits == ["train": 1, "valid": 1, "test": 1])
-        #expect(acc.sources == ["en": 2, "de": 1])
+        #expect(d.files.count == 4)
+        #expect(Set(d.skipped.map { ($0.path as NSString).lastPathComponent })
+            == ["README.md", "LICENSE", "labels.json", "data.json", "train.jsonl.truth.json", "dataset_info.json"])
+        #expect(d.skipped.first { $0.path.hasSuffix("data.json") }?.reason == "a JSON object of settings or metadata, not records (3 of its 5 keys hold no array)")
+        #expect(d.skipped.first { $0.path.hasSuffix("truth.json") }?.reason == "metadata, not records")
+        #expect(acc.splits == ["train": 1, "valid": 1, "test": 1, "data": 1])
+        #expect(acc.sources == ["en": 2, "de": 1, "extra": 1])
+    }
+
+    /// Roles are inferred from the first records of each file, found without the index, so
+    /// the same ones every time: not those the index happens to have (it stops after its
+    /// first segment for `assay stats`, and waited up to 2 s for a scan in the browser, when
+    /// a long line pushed the records past that segment).
+    @Test func rolesComeFromTheSameFirstRecordsWhateverTheIndexHas() throws {
+        var lines = [#"{"id": 0, "body": "\#(String(repeating: "long text ", count: 150_000))"}"#]
+        for i in 1...200 { lines.append(#"{"id": \#(i), "body": "text \#(i)", "label": "\#(["a", "b"][i % 2])"}"#) }
+        let p = dir.write("long-first.jsonl", lines.joined(separator: "\n") + "\n")
+        for configure in [{ (o: inout OpenOptions) in o.sampleIndexOnly = true }, { $0.statsScanFollows = true }] {
+            var o = OpenOptions()
+            configure(&o)
+            let start = DispatchTime.now()
+            let d = try Dataset.open([p], options: o)
+            #expect(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds < 1_000_000_000)
+            #expect(d.roles.label == "label")
+            #expect(d.sampleRecords(limit: 1000).count == 201)
+        }
     }
 
     @Test func splitReasonSaysWhetherNamesOrTheFieldGaveIt() throws {

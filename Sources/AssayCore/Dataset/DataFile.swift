@@ -95,6 +95,21 @@ public final class DataFile: Sendable {
         return runs.last(where: { $0.start <= i })?.key
     }
 
+    /// Parsed records (malformed ones left out) of the first `count` slots, with their local
+    /// slot numbers; found without the index (nil for a JSON document until it is indexed).
+    func firstRecords(_ count: Int) -> [(local: Int, value: FieldValue)]? {
+        guard let base = mapped.base else { return [] }
+        guard let starts = IndexBuilder.firstSlots(base, from: dataStart, size: size, layout: layout, count: count)
+        else {
+            guard index.isComplete else { return nil }
+            return (0..<min(count, index.count)).compactMap { i in parse(i).value.map { (i, $0) } }
+        }
+        return starts.enumerated().compactMap { i, start in
+            let end = IndexBuilder.slotEnd(base, from: start, size: size, layout: layout)
+            return parse(raw: UnsafeRawBufferPointer(start: base + start, count: end - start)).value.map { (i, $0) }
+        }
+    }
+
     /// One parsed slot: the record's own fields, or why it is broken, plus a warning
     /// for records that are kept but irregular (a CSV row with too few fields).
     struct Parsed {

@@ -100,7 +100,9 @@ public final class Dataset: RecordSource, @unchecked Sendable {
                 skipped.append(SkippedFile(path: candidate.path, reason: error.description))
                 continue
             }
-            if candidate.fromFolder, layout.format == .json, let why = FileDiscovery.notRecords(mapped.bytes) {
+            // (A one-line `.json` file may have sniffed as JSON Lines.)
+            if candidate.fromFolder, layout.format == .json || candidate.path.lowercased().hasSuffix(".json"),
+               let why = FileDiscovery.notRecords(mapped.bytes) {
                 skipped.append(SkippedFile(path: candidate.path, reason: why))
                 continue
             }
@@ -139,7 +141,6 @@ public final class Dataset: RecordSource, @unchecked Sendable {
             displayName = "\(files[0].path) +\(files.count - 1) files"
         }
         startIndexing()
-        waitForSample()
         let sample = sampleRecords(limit: 1000)
         roles = RoleInference.infer(sample: sample, files: files, overrides: options.roles)
         roleNotices = Self.unknownRoleFields(options.roles, sample: sample)
@@ -182,16 +183,6 @@ public final class Dataset: RecordSource, @unchecked Sendable {
             let waits: @Sendable () -> Bool = { self.indexDefersToScan }
             for f in files { f.buildIndex(releasePages: release, sampleOnly: sampleOnly, waitWhile: waits) }
             indexing.leave()
-        }
-    }
-
-    /// Block until the first slots (or the whole index) are available for role inference.
-    private func waitForSample() {
-        let deadline = DispatchTime.now() + .seconds(2)
-        while DispatchTime.now() < deadline {
-            if files.allSatisfy({ $0.index.isComplete || $0.index.isSampleOnly }) { return }
-            if files[0].index.count >= 1000 { return }
-            usleep(1000)
         }
     }
 
@@ -323,23 +314,28 @@ public final class Dataset: RecordSource, @unchecked Sendable {
         value = .object(members)
     }
 
-    /// Up to `limit` parsed records from the start of each file (for role inference and field lists).
+    /// The records role inference reads (and field lists show): the first slots of each
+    /// file in turn, `limit` in all, at least 50 a file, malformed ones left out. The same
+    /// records every time: they are found without the index (except in a JSON document,
+    /// which is waited for, up to 2 s, when it is not indexed yet). `Record.index` is the
+    /// record's place in the sample.
     func sampleRecords(limit: Int) -> [Record] {
         var out: [Record] = []
         let perFile = max(50, limit / max(1, files.count))
-        var global = 0
+        var slots = 0
+        let deadline = DispatchTime.now() + .seconds(2)
         for (k, f) in files.enumerated() {
-            let available = f.index.count
-            for local in 0..<min(perFile, available) {
-                let parsed = f.parse(local)
-                if var v = parsed.value {
-                    addDerivedFields(&v, file: f, local: local)
-                    out.append(Record(index: global + local, fileIndex: k, line: 0, value: v))
-                }
+            var first = f.firstRecords(perFile)
+            while first == nil, DispatchTime.now() < deadline {
+                usleep(1000)
+                first = f.firstRecords(perFile)
             }
-            if !f.index.isComplete { break }
-            global += available
-            if out.count >= limit { break }
+            for (local, var value) in first ?? [] {
+                addDerivedFields(&value, file: f, local: local)
+                out.append(Record(index: out.count, fileIndex: k, line: 0, value: value))
+            }
+            slots += perFile
+            if slots >= limit { break }
         }
         return out
     }

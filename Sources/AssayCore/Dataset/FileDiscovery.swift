@@ -15,6 +15,9 @@ enum FileDiscovery {
     }
 
     static let dataExtensions: Set<String> = ["jsonl", "ndjson", "json", "csv", "tsv", "tab", "txt", "psv", "dat", "data"]
+    /// Files beside the data that describe it: Hugging Face's `save_to_disk` and cache files,
+    /// and the `.truth.json` sidecars of generated corpora.
+    static let metadataNames: Set<String> = ["dataset_info.json", "dataset_dict.json", "state.json"]
     static let docNames = ["readme", "license", "licence", "copying", "notice", "changelog", "provenance",
                            "facts", "authors", "contributing", "citation"]
 
@@ -145,11 +148,27 @@ enum FileDiscovery {
         return (files, skipped)
     }
 
-    /// A JSON document whose top level is an array of scalars (a list of label names,
-    /// say) holds no records; nil when it does.
+    /// A JSON document found in a folder that holds no records: an array of scalars (a list
+    /// of label names, say), or an object whose arrays hold no objects, beside more keys
+    /// that hold no array (metadata such as a truth file; not `{"train": [...]}` nor
+    /// `{"version": ..., "data": [{...}]}`); nil when it does. Only small objects are read
+    /// to tell: metadata is small.
     static func notRecords(_ bytes: UnsafeRawBufferPointer) -> String? {
-        guard let open = bytes.firstIndex(where: { !Bytes.isSpace($0) && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF }),
-              bytes[open] == UInt8(ascii: "[") else { return nil }
+        guard let open = bytes.firstIndex(where: { !Bytes.isSpace($0) && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF }) else { return nil }
+        if bytes[open] == UInt8(ascii: "{") {
+            guard bytes.count <= 16 << 20,
+                  case .object(let members)? = try? JSONParser.parse(UnsafeRawBufferPointer(rebasing: bytes[open...]))
+            else { return nil }
+            var arrays = 0
+            for m in members {
+                guard case .array(let items) = m.value else { continue }
+                if items.contains(where: { if case .object = $0 { true } else { false } }) { return nil }
+                arrays += 1
+            }
+            guard arrays > 0, members.count - arrays > arrays else { return nil }
+            return "a JSON object of settings or metadata, not records (\(members.count - arrays) of its \(members.count) keys hold no array)"
+        }
+        guard bytes[open] == UInt8(ascii: "[") else { return nil }
         guard let first = bytes[(open + 1)...].firstIndex(where: { !Bytes.isSpace($0) }) else { return nil }
         let b = bytes[first]
         if b == UInt8(ascii: "{") || b == UInt8(ascii: "[") || b == UInt8(ascii: "]") { return nil }
@@ -165,6 +184,7 @@ enum FileDiscovery {
         if docNames.contains(where: { stem == $0 || stem.hasPrefix($0 + "_") || stem.hasPrefix($0 + "-") }) {
             return "documentation"
         }
+        if metadataNames.contains(name) || name.hasSuffix(".truth.json") { return "metadata, not records" }
         if ext.isEmpty { return nil }
         if dataExtensions.contains(ext) { return nil }
         if ["gz", "zst", "bz2", "xz", "zip", "parquet", "arrow", "feather"].contains(ext) {

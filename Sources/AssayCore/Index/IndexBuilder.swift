@@ -67,6 +67,22 @@ enum IndexBuilder {
         }
     }
 
+    /// The starts of the first `count` slots from `from` (the data start), found by the rules
+    /// `build` finds them by, without the index: role inference reads these, so what it
+    /// reads does not depend on how far the index has got. Nil for a JSON document, whose
+    /// slots only its whole structure gives.
+    static func firstSlots(_ base: UnsafeRawPointer, from: Int, size: Int, layout: FileLayout, count: Int) -> [Int]? {
+        guard layout.format != .json else { return nil }
+        var starts: [Int] = []
+        var i = from
+        while i < size, starts.count < count {
+            let next = slotEnd(base, from: i, size: size, layout: layout)
+            if Bytes.endTrimmingSpace(base, from: i, to: next) > i { starts.append(i) }
+            i = next
+        }
+        return starts
+    }
+
     /// Non-blank lines are slots. Segments are scanned in parallel, published in order.
     /// With `firstSegmentOnly`, stops after the first segment; returns whether it stopped
     /// before the end of the file. Before each batch after the first segment, waits while
