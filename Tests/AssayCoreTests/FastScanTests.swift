@@ -309,6 +309,28 @@ import Synchronization
         try expectSame([p]) { $0.roles = RoleOverrides(label: "instances[].output", split: "instances[1].output") }
     }
 
+    /// An id picked as the label makes a "class" per record: past `labelBreakdownCap` labels
+    /// there are no breakdowns by label (it took two histograms a label, and the cross-tab
+    /// and split comparison sorted them: 3.4 GB for 100,000 records, out of memory on a
+    /// million). Below the cap they stay; the fast scan and the reference agree either way.
+    @Test func labelBreakdownsStopPastTheCap() throws {
+        for n in [StatsAccumulator.labelBreakdownCap, StatsAccumulator.labelBreakdownCap + 1] {
+            let lines = (0..<n).map { #"{"id": "r\#($0)", "text": "t \#($0 % 7)", "split": "\#(["train", "test"][$0 % 2])", "lang": "en"}"# }
+            let p = dir.write("ids\(n).jsonl", lines.joined(separator: "\n") + "\n")
+            try expectSame([p]) { $0.roles = RoleOverrides(text: ["text"], label: "id") }
+            let (d, acc) = try scan([p]) { $0.roles = RoleOverrides(text: ["text"], label: "id") }
+            let kept = n <= StatsAccumulator.labelBreakdownCap
+            #expect(acc.labels.count == n)
+            #expect(acc.splits == ["train": (n + 1) / 2, "test": n / 2])
+            #expect(acc.textCharsByLabel.isEmpty == !kept, "\(n) labels")
+            #expect(acc.labelByValue.isEmpty == !kept, "\(n) labels")
+            let coverage = Coverage(acc, thinFraction: 0.05)
+            #expect((coverage.crossTab("split") != nil) == kept, "\(n) labels")
+            #expect((coverage.splitComparison != nil) == kept, "\(n) labels")
+            #expect(StatsReport(dataset: d, acc: acc).text().contains("more than 1,000 labels") == !kept)
+        }
+    }
+
     @Test func objectsUsedAsMapsAreCappedToAFixedNumberOfPaths() throws {
         // Every record has its own key: 3,000 distinct paths.
         var lines: [String] = []

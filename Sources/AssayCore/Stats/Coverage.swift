@@ -46,7 +46,8 @@ public struct Coverage: Sendable {
     }
 
     public var splitComparison: SplitComparison? {
-        guard acc.labelBySplit.count >= 2 else { return nil }
+        // Past the cap the "labels" are not classes (an id picked as the label): nothing to compare.
+        guard acc.labelBySplit.count >= 2, acc.labels.count <= StatsAccumulator.labelBreakdownCap else { return nil }
         let splits = acc.labelBySplit.keys.sorted { StatsReport.splitOrder($0, $1) }
         let totals = splits.map { s in acc.labelBySplit[s]!.values.reduce(0, +) }
         var labels = Set<String>()
@@ -138,7 +139,8 @@ public struct Coverage: Sendable {
         } else {
             return nil
         }
-        guard !table.isEmpty else { return nil }
+        // Past the cap the "labels" are not classes (an id picked as the label): no table of them.
+        guard !table.isEmpty, acc.labels.count <= StatsAccumulator.labelBreakdownCap else { return nil }
         let columns = table.keys.sorted { StatsReport.splitOrder($0, $1) }
         var labelTotals: [String: Int] = [:]
         for m in table.values { for (l, c) in m { labelTotals[l, default: 0] += c } }

@@ -578,7 +578,8 @@ struct FastJSONLScanner {
         var labelSeen = false, splitSeen = false, sourceSeen = false
         var textSeen: UInt64 = 0
         var textParts = 0, chars = 0, words = 0
-        let trackCross = roles.label != nil
+        // Past the cap there are no breakdowns by label (`StatsAccumulator.dropLabelBreakdownsPastCap`).
+        let trackCross = roles.label != nil && labels.count <= StatsAccumulator.labelBreakdownCap
         if hasAliases {
             for k in 0..<events.count { events.base[k].node = canonicalNode[Int(events.base[k].node)] }
         }
@@ -871,7 +872,7 @@ struct FastJSONLScanner {
         acc.sourceField = roles.source
         let labelNames = (0..<labels.count).map { labels.key($0) }
         func labelName(_ i: Int64) -> String { i < 0 ? StatsAccumulator.missingLabel : labelNames[Int(i)] }
-        if roles.label != nil {
+        if roles.label != nil && labels.count <= StatsAccumulator.labelBreakdownCap {
             for id in fieldOrder {
                 let n = Int(id)
                 let path = nodePath[n]

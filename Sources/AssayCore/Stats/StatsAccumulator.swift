@@ -199,9 +199,14 @@ public struct StatsAccumulator: Sendable {
     public var textWords = IntHistogram()
     public var emptyTexts = 0
     public var missingTexts = 0
-    /// Text lengths per label (`(missing)` for unlabelled records).
+    /// Text lengths per label (`(missing)` for unlabelled records), while there are at most
+    /// `labelBreakdownCap` labels: a "label" with a value per record (an id picked as the
+    /// label) would otherwise take two histograms a record, gigabytes on a big file.
     public var textCharsByLabel: [String: IntHistogram] = [:]
     public var textWordsByLabel: [String: IntHistogram] = [:]
+    /// The most labels that get breakdowns by label (text lengths, cross-tabs): more are
+    /// not classes but values of an id or a text picked as the label.
+    public static let labelBreakdownCap = 1000
     /// field path → value → label → count, for fields with at most `crossTabCap` distinct
     /// values (label × any low-cardinality field). Fields that outgrow the cap are dropped.
     public var labelByValue: [String: [String: [String: Int]]] = [:]
@@ -225,7 +230,9 @@ public struct StatsAccumulator: Sendable {
         sourceField = roles.source
         let label = roles.label.flatMap { record.field($0) }.flatMap(\.roleValue)
         let labelKey = label ?? Self.missingLabel
-        visit(record.value, path: "", record: record.index, label: roles.label == nil ? nil : labelKey)
+        // Past the cap no cross-tab is made (`Coverage.crossTab`): none is counted either.
+        let crossLabel = roles.label == nil || labels.count > Self.labelBreakdownCap ? nil : labelKey
+        visit(record.value, path: "", record: record.index, label: crossLabel)
 
         if let label { labels[label, default: 0] += 1 } else if roles.label != nil { unlabelled += 1 }
         if let sf = roles.split {
@@ -243,7 +250,7 @@ public struct StatsAccumulator: Sendable {
                 let (chars, words) = TextKernels.measure(text)
                 textChars.add(chars)
                 textWords.add(words)
-                if roles.label != nil {
+                if roles.label != nil && labels.count <= Self.labelBreakdownCap {
                     textCharsByLabel[labelKey, default: IntHistogram()].add(chars)
                     textWordsByLabel[labelKey, default: IntHistogram()].add(words)
                 }
@@ -252,6 +259,7 @@ public struct StatsAccumulator: Sendable {
                 missingTexts += 1
             }
         }
+        dropLabelBreakdownsPastCap()
     }
 
     private mutating func visit(_ value: FieldValue, path: String, record: Int, label: String?) {
@@ -338,6 +346,7 @@ public struct StatsAccumulator: Sendable {
         for (p, byValue) in o.labelByValue where !crossTabDropped.contains(p) {
             for (v, byLabel) in byValue { for (l, c) in byLabel { addCross(p, v, l, c) } }
         }
+        dropLabelBreakdownsPastCap()
         labelField = labelField ?? o.labelField
         splitField = splitField ?? o.splitField
         sourceField = sourceField ?? o.sourceField
@@ -346,6 +355,16 @@ public struct StatsAccumulator: Sendable {
     }
 
     /// `FieldStats.keepRepeatsIfTruncated` on every field.
+    /// Past `labelBreakdownCap` labels, no breakdowns by label (text lengths, cross-tabs).
+    /// Scans stop counting them once a chunk has that many labels (all the labels have
+    /// more), so what is kept depends on the labels counted, never on chunking.
+    mutating func dropLabelBreakdownsPastCap() {
+        guard labels.count > Self.labelBreakdownCap else { return }
+        textCharsByLabel = [:]
+        textWordsByLabel = [:]
+        labelByValue = [:]
+    }
+
     mutating func keepRepeatsOfTruncatedFields() {
         for p in fieldOrder where fields[p]?.valuesTruncated == true { fields[p]!.keepRepeatsIfTruncated() }
     }

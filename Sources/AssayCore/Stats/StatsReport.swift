@@ -16,6 +16,7 @@ public struct StatsReport: Sendable {
         self.dataset = dataset
         self.acc = acc
         self.thinFraction = thinFraction
+        labelsByCount = acc.labels.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     /// Record slots of file `k`: its index's count, or, when the index holds only a sample
@@ -38,9 +39,7 @@ public struct StatsReport: Sendable {
     }
 
     /// Labels by count descending, then name.
-    public var labelsByCount: [(label: String, count: Int)] {
-        acc.labels.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) }
-    }
+    public let labelsByCount: [(label: String, count: Int)]
 
     /// Largest class over smallest class (nil with fewer than one class).
     public var imbalanceRatio: Double? {
@@ -272,6 +271,10 @@ public struct StatsReport: Sendable {
             if let ir = imbalanceRatio { title += ", imbalance \(Self.format(ir, 1))x (largest/smallest)" }
             if let h = normalizedEntropy { title += ", normalised entropy \(Self.format(h, 3))" }
             var sec = Section(title: title)
+            if acc.labels.count > StatsAccumulator.labelBreakdownCap {
+                sec.lines = ["more than \(Self.grouped(StatsAccumulator.labelBreakdownCap)) labels, so no cross-tabs, split differences or text lengths by label "
+                    + "(is \(t(r.label!)) a label? --label sets it)"]
+            }
             let labelled = acc.labels.values.reduce(0, +) + acc.unlabelled
             let maxCount = max(1, acc.labels.values.max() ?? 1, acc.unlabelled)
             sec.table = [bars ? ["label", "count", "share", ""] : ["label", "count", "share"]]
