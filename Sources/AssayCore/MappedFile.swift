@@ -16,6 +16,8 @@ public final class MappedFile: @unchecked Sendable {
     public let base: UnsafeRawPointer?
     /// The bytes were read into memory (allocated with malloc), not mapped.
     private let isRead: Bool
+    /// This mapping's entry in `ShrinkGuard` (-1: none).
+    private let guardEntry: Int
 
     public enum OpenError: Error, CustomStringConvertible, Equatable {
         case notFound(String)
@@ -101,6 +103,7 @@ public final class MappedFile: @unchecked Sendable {
         self.base = base
         self.size = size
         self.isRead = isRead
+        guardEntry = isRead ? -1 : base.map { ShrinkGuard.register($0, size: size) } ?? -1
     }
 
     deinit {
@@ -108,9 +111,14 @@ public final class MappedFile: @unchecked Sendable {
         if isRead {
             free(UnsafeMutableRawPointer(mutating: base))
         } else {
+            ShrinkGuard.unregister(guardEntry)
             munmap(UnsafeMutableRawPointer(mutating: base), size)
         }
     }
+
+    /// The file shrank on disk while mapped (truncated, or rewritten in place): what was
+    /// past its new end reads as zero bytes (`ShrinkGuard`).
+    public var hasShrunk: Bool { ShrinkGuard.hasShrunk(guardEntry) }
 
     /// The whole file as bytes.
     public var bytes: UnsafeRawBufferPointer {

@@ -1,3 +1,4 @@
+import AssayCore
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -69,7 +70,9 @@ enum TerminalGuard {
         }
         for s in crashSignals {
             var act = sigaction()
-            act.__sigaction_handler.sa_handler = { sig in
+            act.__sigaction_handler.sa_sigaction = { sig, info, _ in
+                // A read past the end of a dataset that shrank on disk is no crash.
+                if sig == SIGBUS && ShrinkGuard.recover(info) { return }
                 emergencyRestore()
                 // Hand over to the previous handler (Swift's backtracer, or the
                 // default action) and let it report the crash on a sane terminal.
@@ -81,7 +84,7 @@ enum TerminalGuard {
                 raise(sig)
             }
             sigemptyset(&act.sa_mask)
-            act.sa_flags = 0
+            act.sa_flags = SA_SIGINFO
             _ = sigaction(s, &act, previousCrashActions + Int(s))
         }
     }

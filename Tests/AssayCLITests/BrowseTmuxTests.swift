@@ -240,6 +240,27 @@ final class TmuxSession {
         t.waitFor("EXIT=0")
     }
 
+    /// A file truncated while the browser has it open: the lost records show as malformed
+    /// with the reason, and the browser goes on (it died of SIGBUS).
+    @Test func fileTruncatedWhileOpenShowsMalformedRecords() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("assay-shrinks-\(getpid()).jsonl")
+        try FileManager.default.copyItem(atPath: Self.sample, toPath: path.path)
+        defer { try? FileManager.default.removeItem(at: path) }
+        guard let t = start([path.path]) else { return }
+        defer { t.kill() }
+        t.waitFor("record 1/3,001")
+        t.send("G")
+        t.waitFor("record 3,001/3,001")
+        #expect(truncate(path.path, 1000) == 0)
+        t.send("k")
+        let s = t.waitFor("record 3,000/3,001")
+        #expect(s.contains("✗ malformed line 3000: the file shrank on disk while open"))
+        t.send("g")
+        t.waitFor("record 1/3,001")
+        t.send("q")
+        t.waitFor("EXIT=0")
+    }
+
     @Test func escapeSequencesShowEscaped() {
         guard let t = start() else { return }
         defer { t.kill() }

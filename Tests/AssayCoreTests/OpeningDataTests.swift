@@ -372,6 +372,34 @@ import Testing
         }
     }
 
+    /// A file truncated while it is open (mapped) crashed assay with SIGBUS on the next read
+    /// of a lost page. Those pages now read as zeros: the records there are malformed, say
+    /// why, and the dataset says the file shrank.
+    @Test func fileThatShrinksWhileOpenDoesNotCrash() throws {
+        let lines = (0..<20_000).map { #"{"text": "record \#($0) \#(String(repeating: "x", count: 40))", "label": "a"}"# }
+        let p = dir.write("shrinks.jsonl", lines.joined(separator: "\n") + "\n")
+        let d = try Dataset.open([p])
+        d.waitForIndex()
+        #expect(d.allNotices.isEmpty)
+        #expect(truncate(p, 4096) == 0)
+        // The last record's page is gone from the file.
+        guard case .malformed(let m, _) = d.record(at: 19_999) else {
+            Issue.record("a record past the new end parsed")
+            return
+        }
+        #expect(m.reason.hasPrefix(DataFile.shrankNotice))
+        #expect(d.allNotices == ["\(p): \(DataFile.shrankNotice)"])
+        // The first records are still there.
+        guard case .record(let r) = d.record(at: 0) else {
+            Issue.record("the first record did not parse")
+            return
+        }
+        #expect(r.field("label") == .string("a"))
+        // A whole scan counts what it can read and lists the rest as malformed.
+        let acc = StatsScan.run(d)
+        #expect(acc.records + acc.malformed.count > 0)
+    }
+
     @Test func splitReasonSaysWhetherNamesOrTheFieldGaveIt() throws {
         let named = TempDir()
         named.write("train.jsonl", "{\"text\":\"a\",\"label\":\"x\"}\n")

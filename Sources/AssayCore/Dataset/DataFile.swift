@@ -123,6 +123,17 @@ public final class DataFile: Sendable {
 
     /// Parse one record's bytes (a slot's, or a line a scan found itself).
     func parse(raw: UnsafeRawBufferPointer) -> Parsed {
+        var parsed = parseBytes(raw)
+        // Bytes past the end of a file that shrank read as zeros: say why the record broke.
+        if let failure = parsed.failure, mapped.hasShrunk {
+            parsed.failure = "\(Self.shrankNotice) (\(failure))"
+        }
+        return parsed
+    }
+
+    static let shrankNotice = "the file shrank on disk while open (truncated or rewritten); reopen it to read it again"
+
+    private func parseBytes(_ raw: UnsafeRawBufferPointer) -> Parsed {
         let latin1 = layout.encoding == .latin1
         switch layout.format {
         case .jsonl:

@@ -187,11 +187,13 @@ public final class Dataset: RecordSource, @unchecked Sendable {
     }
 
     /// Notices, plus what the index pass found (a JSON document whose structure breaks off,
-    /// or whose keys beside its splits hold no records), known once indexing is complete.
+    /// or whose keys beside its splits hold no records), known once indexing is complete,
+    /// and files that shrank on disk while open.
     public var allNotices: [String] {
         notices + roleNotices + files.flatMap { f in
             let shape = f.documentShape
             var out = shape.error.map { ["\(f.path):\($0)"] } ?? []
+            if f.mapped.hasShrunk { out.append("\(f.path): \(DataFile.shrankNotice)") }
             if !shape.keysNotRead.isEmpty {
                 func quoted(_ keys: [String]) -> String { keys.map { "'\($0)'" }.joined(separator: ", ") }
                 let one = shape.keysNotRead.count == 1
