@@ -84,13 +84,12 @@ import Testing
         }
     }
 
-    /// The reference: a byte at a time.
-    static func stringBodyReference(_ b: [UInt8], from: Int) -> (close: Int, escaped: Bool, high: Bool)? {
-        var i = from, escaped = false, high = false
+    /// The reference: a byte at a time, to the closing quote or the first backslash.
+    static func stringBodyReference(_ b: [UInt8], from: Int) -> (stop: Int, high: Bool)? {
+        var i = from, high = false
         while i < b.count {
             switch b[i] {
-            case 0x22: return (i, escaped, high)
-            case 0x5C: escaped = true; i += 2; continue
+            case 0x22, 0x5C: return (i, high)
             case ..<0x20: return nil
             case 0x80...: high = true
             default: break
@@ -113,10 +112,88 @@ import Testing
             let from = min(bytes.count, g.below(3))
             let fast = bytes.withUnsafeBytes { TextKernels.stringBody($0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, from: from, end: bytes.count) }
             let slow = Self.stringBodyReference(bytes, from: from)
-            #expect(fast?.close == slow?.close && fast?.escaped == slow?.escaped, "\(bytes) from \(from)")
-            // `high` may also be set by bytes past the closing quote (it only asks for a UTF-8 check).
+            #expect(fast?.stop == slow?.stop, "\(bytes) from \(from)")
+            // `high` may also be set by bytes past the stop (it only asks for a UTF-8 check).
             if slow?.high == true { #expect(fast?.high == true, "\(bytes) from \(from)") }
         }
+    }
+
+    /// The reference for a whole string body: its closing quote found a byte at a time
+    /// (skipping the byte after each backslash), then the content decoded by the JSON
+    /// parser's `writeUnescaped`.
+    static func decodedBodyReference(_ b: [UInt8], from: Int) -> (close: Int, decoded: [UInt8], high: Bool)? {
+        var i = from, high = false
+        while true {
+            guard i < b.count else { return nil }
+            let c = b[i]
+            if c == 0x22 { break }
+            if c < 0x20 { return nil }
+            if c >= 0x80 { high = true }
+            i += c == 0x5C ? 2 : 1
+        }
+        var out = [UInt8](repeating: 0, count: i - from)
+        let written = b.withUnsafeBytes { raw in
+            out.withUnsafeMutableBufferPointer { o in
+                JSONParser.writeUnescaped(UnsafeRawBufferPointer(rebasing: raw[from..<i]), latin1: false, to: o.baseAddress ?? UnsafeMutablePointer(bitPattern: 1)!)
+            }
+        }
+        guard case .success(let n) = written else { return nil }
+        return (i, Array(out[..<n]), high)
+    }
+
+    /// `stringBody`, then (at a backslash) `unescape` into a buffer that already holds a
+    /// few bytes and starts small, so that it grows in the middle of a string.
+    static func decodedBody(_ b: [UInt8], from: Int) -> (close: Int, decoded: [UInt8], high: Bool)? {
+        b.withUnsafeBytes { raw -> (close: Int, decoded: [UInt8], high: Bool)? in
+            let base = raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+            guard let (stop, high) = TextKernels.stringBody(base, from: from, end: b.count) else { return nil }
+            if b[stop] == 0x22 { return (stop, Array(b[from..<stop]), high) }
+            let out = ScanBuffer<UInt8>(capacity: 1)
+            out.append(contentsOf: [7, 7, 7])
+            out.append((base + from).assumingMemoryBound(to: UInt8.self), count: stop - from)
+            guard let rest = TextKernels.unescape(base, escape: stop, end: b.count, into: out) else { return nil }
+            let decoded = Array(UnsafeBufferPointer(start: out.base, count: out.count))
+            #expect(decoded.prefix(3) == [7, 7, 7])
+            return (rest.close, Array(decoded.dropFirst(3)), high || rest.high)
+        }
+    }
+
+    @Test func unescapeMatchesTheJSONParsersDecoding() {
+        var g = Generator(state: 11)
+        // Escapes of every kind (also broken ones and surrogates, paired or lone), the bytes
+        // that stop a scan, and characters of two to four bytes.
+        let pieces: [[UInt8]] = [
+            #"\n"#, #"\t"#, #"\""#, #"\\"#, #"\/"#, #"\b"#, #"\f"#, #"\r"#, #"\u0041"#, #"\u00e9"#, #"\u00A0"#,
+            #"\u2028"#, #"\u0000"#, #"\u001f"#, #"\ud83d\ude00"#, #"\ud83d"#, #"\ude00"#, #"\ud83dx"#, #"\u12"#,
+            #"\uZZZZ"#, #"\x"#, "\\", "\"", "é", "漢", "😀", "\u{01}", "\u{7F}",
+        ].map { Array($0.utf8) } + [[0xFF], [0xC3], [0x80]]
+        for round in 0..<20_000 {
+            var bytes: [UInt8] = []
+            // Some strings are one long run (1...70 bytes) with a single piece somewhere,
+            // so that it lands at every offset of the sixteen-byte blocks.
+            if round < 5_000 {
+                let n = 1 + g.below(70), at = g.below(n)
+                for k in 0..<n {
+                    if k == at { bytes += pieces[g.below(pieces.count)] } else { bytes.append(UInt8(ascii: "m")) }
+                }
+                bytes += g.below(4) == 0 ? [] : [0x22]
+            } else {
+                for _ in 0..<g.below(40) {
+                    bytes += g.below(3) == 0 ? pieces[g.below(pieces.count)] : Array("word ".utf8)
+                }
+                bytes.append(0x22)
+                bytes += Array("tail".utf8)
+            }
+            let from = min(bytes.count, g.below(3))
+            let fast = Self.decodedBody(bytes, from: from)
+            let slow = Self.decodedBodyReference(bytes, from: from)
+            #expect(fast?.close == slow?.close && fast?.decoded == slow?.decoded, "\(bytes) from \(from)")
+            if slow?.high == true { #expect(fast?.high == true, "\(bytes) from \(from)") }
+        }
+        // The empty string, and a long one growing the buffer many times.
+        #expect(Self.decodedBody([0x22], from: 0)?.close == 0)
+        let long = Array(String(repeating: #"ab\ncd "#, count: 500).utf8) + [0x22]
+        #expect(Self.decodedBody(long, from: 0)?.decoded == Array(String(repeating: "ab\ncd ", count: 500).utf8))
     }
 
     @Test func stableHashOfLongValuesDependsOnEveryByte() {

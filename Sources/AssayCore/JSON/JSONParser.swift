@@ -245,37 +245,48 @@ public struct JSONParser {
                 i = j
                 continue
             }
-            guard i + 1 < raw.count else { return .failure(Failure(offset: i, message: "bad escape")) }
-            let e = raw[i + 1]
-            i += 2
-            let simple: UInt8
-            switch e {
-            case UInt8(ascii: "\""): simple = 0x22
-            case UInt8(ascii: "\\"): simple = 0x5C
-            case UInt8(ascii: "/"): simple = 0x2F
-            case UInt8(ascii: "b"): simple = 0x08
-            case UInt8(ascii: "f"): simple = 0x0C
-            case UInt8(ascii: "n"): simple = 0x0A
-            case UInt8(ascii: "r"): simple = 0x0D
-            case UInt8(ascii: "t"): simple = 0x09
-            case UInt8(ascii: "u"):
-                guard let v = hex4(raw, i) else { return .failure(Failure(offset: i - 2, message: "bad \\u escape")) }
-                i += 4
-                if (0xD800..<0xDC00).contains(v), i + 6 <= raw.count, raw[i] == Bytes.backslash,
-                   raw[i + 1] == UInt8(ascii: "u"), let lo = hex4(raw, i + 2), (0xDC00..<0xE000).contains(lo) {
-                    i += 6
-                    n += writeScalar(0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00), to: out + n)
-                } else {
-                    n += writeScalar(v, to: out + n)
-                }
-                continue
-            default:
-                return .failure(Failure(offset: i - 2, message: "bad escape '\\\(Unicode.Scalar(e))'"))
+            guard let (taken, written) = decodeEscape(raw, at: i, to: out + n) else {
+                guard i + 1 < raw.count else { return .failure(Failure(offset: i, message: "bad escape")) }
+                let e = raw[i + 1]
+                if e == UInt8(ascii: "u") { return .failure(Failure(offset: i, message: "bad \\u escape")) }
+                return .failure(Failure(offset: i, message: "bad escape '\\\(Unicode.Scalar(e))'"))
             }
-            out[n] = simple
-            n += 1
+            i += taken
+            n += written
         }
         return .success(n)
+    }
+
+    /// The escape starting at `raw[i]` (a backslash), its UTF-8 written to `out` (room for
+    /// four bytes): the raw bytes it takes and the bytes written, or nil if it is no valid
+    /// escape. A lone surrogate becomes U+FFFD.
+    @inline(__always)
+    static func decodeEscape(_ raw: UnsafeRawBufferPointer, at i: Int,
+                             to out: UnsafeMutablePointer<UInt8>) -> (taken: Int, written: Int)? {
+        guard i + 1 < raw.count else { return nil }
+        let simple: UInt8
+        switch raw[i + 1] {
+        case UInt8(ascii: "\""): simple = 0x22
+        case UInt8(ascii: "\\"): simple = 0x5C
+        case UInt8(ascii: "/"): simple = 0x2F
+        case UInt8(ascii: "b"): simple = 0x08
+        case UInt8(ascii: "f"): simple = 0x0C
+        case UInt8(ascii: "n"): simple = 0x0A
+        case UInt8(ascii: "r"): simple = 0x0D
+        case UInt8(ascii: "t"): simple = 0x09
+        case UInt8(ascii: "u"):
+            guard let v = hex4(raw, i + 2) else { return nil }
+            let j = i + 6
+            if (0xD800..<0xDC00).contains(v), j + 6 <= raw.count, raw[j] == Bytes.backslash,
+               raw[j + 1] == UInt8(ascii: "u"), let lo = hex4(raw, j + 2), (0xDC00..<0xE000).contains(lo) {
+                return (12, writeScalar(0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00), to: out))
+            }
+            return (6, writeScalar(v, to: out))
+        default:
+            return nil
+        }
+        out[0] = simple
+        return (2, 1)
     }
 
     /// The UTF-8 of scalar value `v` (U+FFFD if it is none) at `out`; returns its length.

@@ -444,38 +444,33 @@ struct FastJSONLScanner {
         return true
     }
 
-    /// Find the closing quote of the string opening at `pos`; validates it. Returns the
-    /// content range, whether it holds escapes, and whether it holds non-ASCII bytes.
-    private mutating func scanString() -> (start: Int, end: Int, escaped: Bool)? {
+    /// The string opening at `pos`, validated, with `pos` moved past it: where its content
+    /// is, in place or (when it holds escapes) decoded onto the end of scratch.
+    private mutating func scanString() -> (offset: Int, length: Int, inScratch: Bool)? {
         let start = pos + 1
-        guard let (close, escaped, high) = TextKernels.stringBody(base, from: start, end: end) else { return nil }
+        guard let (stop, high) = TextKernels.stringBody(base, from: start, end: end) else { return nil }
+        var close = stop, anyHigh = high
+        let escaped = byte(stop) == Bytes.backslash
+        let off = scratch.count
+        if escaped {
+            // Decoded while the rest of the body is scanned.
+            scratch.append((base + start).assumingMemoryBound(to: UInt8.self), count: stop - start)
+            guard let rest = TextKernels.unescape(base, escape: stop, end: end, into: scratch) else { return nil }
+            close = rest.close
+            anyHigh = high || rest.high
+        }
         // Non-ASCII must be valid UTF-8.
-        if high, UTF8Validation.firstInvalid(UnsafeRawBufferPointer(start: base + start, count: close - start)) != nil {
+        if anyHigh, UTF8Validation.firstInvalid(UnsafeRawBufferPointer(start: base + start, count: close - start)) != nil {
             return nil
         }
         pos = close + 1
-        return (start, close, escaped)
+        return escaped ? (off, scratch.count - off, true) : (start, close - start, false)
     }
 
     private mutating func parseStringValue(node: Int32) -> Bool {
         guard let s = scanString() else { return false }
-        if s.escaped {
-            let off = scratch.count
-            guard decodeEscapes(s.start, s.end) else { return false }
-            events.append(Event(node: node, kind: .string, inScratch: true, offset: off, length: scratch.count - off))
-        } else {
-            events.append(Event(node: node, kind: .string, inScratch: false, offset: s.start, length: s.end - s.start))
-        }
+        events.append(Event(node: node, kind: .string, inScratch: s.inScratch, offset: s.offset, length: s.length))
         return true
-    }
-
-    /// Append the decoded bytes of `[a, b)` to scratch; false on a bad escape.
-    private func decodeEscapes(_ a: Int, _ b: Int) -> Bool {
-        scratch.reserve(JSONParser.unescapedBound(b - a, latin1: false))
-        switch JSONParser.writeUnescaped(UnsafeRawBufferPointer(start: base + a, count: b - a), latin1: false, to: scratch.end) {
-        case .success(let n): scratch.commit(n); return true
-        case .failure: return false
-        }
     }
 
     private mutating func parseObject(node: Int32, depth: Int, topLevel: Bool) -> Bool {
@@ -495,19 +490,16 @@ struct FastJSONLScanner {
                 skipSpace()
                 guard pos < end, byte(pos) == Bytes.quote else { return false }
                 // Usually the key the trie expects next: matched in place, not scanned.
-                var (keyNode, n) = keys.predicted(parent: node, base + pos + 1, available: end - pos - 1)
+                var (keyNode, keyLength) = keys.predicted(parent: node, base + pos + 1, available: end - pos - 1)
                 if keyNode >= 0 {
-                    pos += n + 2
+                    pos += keyLength + 2
                 } else {
                     guard let k = scanString() else { return false }
-                    if k.escaped {
-                        let off = scratch.count
-                        guard decodeEscapes(k.start, k.end) else { return false }
-                        n = scratch.count - off
-                        keyNode = child(of: node, keyAt: UnsafeRawPointer(scratch.base + off), length: n)
-                        scratch.removeLast(n)
+                    if k.inScratch {
+                        keyNode = child(of: node, keyAt: UnsafeRawPointer(scratch.base + k.offset), length: k.length)
+                        scratch.removeLast(k.length)
                     } else {
-                        keyNode = child(of: node, keyAt: base + k.start, length: k.end - k.start)
+                        keyNode = child(of: node, keyAt: base + k.offset, length: k.length)
                     }
                 }
                 if topLevel {

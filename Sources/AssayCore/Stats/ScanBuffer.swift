@@ -44,6 +44,9 @@ final class ScanBuffer<Element: BitwiseCopyable> {
 
     @inline(__always) var end: UnsafeMutablePointer<Element> { base + count }
 
+    /// Elements that fit past `count` without growing.
+    @inline(__always) var spare: Int { capacity - count }
+
     @inline(__always) func commit(_ n: Int) { count += n }
 
     @inline(__always) func removeAll() { count = 0 }

@@ -16,21 +16,18 @@ enum TextKernels {
 
     // MARK: JSON string bodies
 
-    /// The end of the JSON string body starting at `from` (just after its opening quote),
-    /// within `[from, end)`: the offset of the closing quote, whether the body holds a
-    /// backslash escape, and whether it holds non-ASCII bytes. Nil when no closing quote
-    /// comes before `end` or the body holds a raw control character.
+    /// Where the JSON string body starting at `from` (just after its opening quote) stops,
+    /// within `[from, end)`: the offset of its closing quote or of its first backslash,
+    /// whichever comes first (the caller tells them apart), and whether the bytes before it
+    /// may hold non-ASCII ones. Nil when neither comes before `end` or a raw control
+    /// character does.
     @inline(__always)
-    static func stringBody(_ base: UnsafeRawPointer, from: Int, end: Int) -> (close: Int, escaped: Bool, high: Bool)? {
+    static func stringBody(_ base: UnsafeRawPointer, from: Int, end: Int) -> (stop: Int, high: Bool)? {
         let quote = V(repeating: 0x22), backslash = V(repeating: 0x5C), control = V(repeating: 0x20)
-        // Every byte loaded is or-ed in, also those past the closing quote: a stray high
-        // bit there only costs a needless (passing) UTF-8 check of the body.
+        // Every byte loaded is or-ed in, also those past the stop: a stray high bit there
+        // only costs a needless (passing) UTF-8 check of the body.
         var highBits = V()
-        var escaped = false, high = false
         var i = from
-        @inline(__always) func anyHigh() -> Bool {
-            return high || !isASCII(highBits)
-        }
         @inline(__always) func stops(_ v: V) -> SIMDMask<SIMD16<Int8>> { (v .== quote) .| (v .== backslash) .| (v .< control) }
         while true {
             if i &+ 16 <= end {
@@ -53,18 +50,85 @@ enum TextKernels {
                 }
                 // The first quote, backslash or control byte: the mask is 0xFF per lane.
                 i &+= m[0] != 0 ? m[0].trailingZeroBitCount &>> 3 : 8 &+ m[1].trailingZeroBitCount &>> 3
-                let b = base.load(fromByteOffset: i, as: UInt8.self)
-                if b == 0x22 { return (i, escaped, anyHigh()) }
-                if b == 0x5C { escaped = true; i &+= 2; continue }
-                return nil
+                return base.load(fromByteOffset: i, as: UInt8.self) >= 0x20 ? (i, !isASCII(highBits)) : nil
             }
             guard i < end else { return nil }
             let b = base.load(fromByteOffset: i, as: UInt8.self)
-            if b == 0x22 { return (i, escaped, anyHigh()) }
-            if b == 0x5C { escaped = true; i &+= 2; continue }
+            if b == 0x22 || b == 0x5C { return (i, !isASCII(highBits)) }
             if b < 0x20 { return nil }
-            if b >= 0x80 { high = true }
+            if b >= 0x80 { highBits[0] = 0x80 }
             i &+= 1
+        }
+    }
+
+    /// The rest of a JSON string body holding escapes, decoded: from its first backslash at
+    /// `escape` (as `stringBody` found it), the bytes are copied onto the end of `out` with
+    /// escapes decoded, up to the closing quote, within `[escape, end)`. Returns the offset
+    /// of the closing quote and whether the bytes from `escape` on may hold non-ASCII ones.
+    /// Nil when no closing quote comes before `end`, or a raw control character or a bad
+    /// escape does (what is in `out` is then of no use).
+    ///
+    /// One pass instead of finding the quote, then copying each run between escapes: each
+    /// block of sixteen bytes is stored whole, and the output moves on only past the bytes
+    /// before its first quote, backslash or control byte.
+    static func unescape(_ base: UnsafeRawPointer, escape: Int, end: Int,
+                         into out: ScanBuffer<UInt8>) -> (close: Int, high: Bool)? {
+        let quote = V(repeating: 0x22), backslash = V(repeating: 0x5C), control = V(repeating: 0x20)
+        let raw = UnsafeRawBufferPointer(start: base, count: end)
+        var highBits = V()
+        var i = escape
+        // Bytes written past `out.count`, at `dst`; `room`: bytes writable there. They are
+        // committed before `out` grows, which keeps only its committed elements.
+        var n = 0
+        var dst = out.end
+        var room = out.spare
+        @inline(__always) func ensureRoom(_ k: Int) {
+            if n &+ k > room {
+                out.commit(n)
+                out.reserve(k &+ 256)
+                n = 0
+                dst = out.end
+                room = out.spare
+            }
+        }
+        while true {
+            let b: UInt8
+            if i &+ 16 <= end {
+                let v = base.loadUnaligned(fromByteOffset: i, as: V.self)
+                highBits |= v
+                ensureRoom(16)
+                UnsafeMutableRawPointer(dst + n).storeBytes(of: v, as: V.self)
+                let m = unsafeBitCast((v .== quote) .| (v .== backslash) .| (v .< control), to: SIMD2<UInt64>.self)
+                if m[0] | m[1] == 0 {
+                    i &+= 16
+                    n &+= 16
+                    continue
+                }
+                let k = m[0] != 0 ? m[0].trailingZeroBitCount &>> 3 : 8 &+ m[1].trailingZeroBitCount &>> 3
+                i &+= k
+                n &+= k
+                b = base.load(fromByteOffset: i, as: UInt8.self)
+            } else {
+                guard i < end else { return nil }
+                b = base.load(fromByteOffset: i, as: UInt8.self)
+                if b >= 0x80 { highBits[0] = 0x80 }
+                if b != 0x22 && b >= 0x20 && b != 0x5C {
+                    ensureRoom(1)
+                    dst[n] = b
+                    i &+= 1
+                    n &+= 1
+                    continue
+                }
+            }
+            if b == 0x22 {
+                out.commit(n)
+                return (i, !isASCII(highBits))
+            }
+            guard b == 0x5C else { return nil }
+            ensureRoom(4)
+            guard let (taken, written) = JSONParser.decodeEscape(raw, at: i, to: dst + n) else { return nil }
+            i &+= taken
+            n &+= written
         }
     }
 
