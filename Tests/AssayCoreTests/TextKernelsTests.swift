@@ -67,20 +67,25 @@ import Testing
     }
 
     /// Text with no byte below 0x20 (a JSON string without escapes) may be measured
-    /// comparing against the space alone.
-    @Test func controlFreeMeasureMatchesScalarCounting() {
+    /// comparing against the space alone; text whose only control characters are
+    /// whitespace (escapes like `\n`), comparing against the bytes up to the space.
+    @Test func measureOfTextWithFewControlsMatchesScalarCounting() {
         var g = Generator(state: 7)
-        for round in 0..<4_000 {
-            var s = ""
-            for _ in 0..<g.below(round < 2_000 ? 120 : 600) {
-                s += g.below(8) == 0 ? Self.pieces[g.below(Self.pieces.count)] : ["word", "a", "longerwordhere", " ", "   "][g.below(5)]
+        for controls in [TextKernels.Controls.absent, .whitespaceOnly] {
+            for round in 0..<4_000 {
+                var s = ""
+                for _ in 0..<g.below(round < 2_000 ? 120 : 600) {
+                    s += g.below(8) == 0 ? Self.pieces[g.below(Self.pieces.count)] : ["word", "a", "longerwordhere", " ", "   ", "\n\n"][g.below(6)]
+                }
+                s = String(String.UnicodeScalarView(s.unicodeScalars.filter {
+                    $0.value >= 0x20 || (controls == .whitespaceOnly && (0x09...0x0D).contains($0.value))
+                }))
+                let (fast, slow) = s.withUTF8 { buf -> ((Int, Int), (Int, Int)) in
+                    let p = UnsafeRawPointer(buf.baseAddress ?? UnsafePointer(bitPattern: 1)!)
+                    return (TextKernels.measure(p, buf.count, controls: controls), FastJSONLScanner.measureScalars(p, buf.count))
+                }
+                #expect(fast == slow, "\(controls) \(s.debugDescription)")
             }
-            s = String(String.UnicodeScalarView(s.unicodeScalars.filter { $0.value >= 0x20 }))
-            let (fast, slow) = s.withUTF8 { buf -> ((Int, Int), (Int, Int)) in
-                let p = UnsafeRawPointer(buf.baseAddress ?? UnsafePointer(bitPattern: 1)!)
-                return (TextKernels.measure(p, buf.count, controlFree: true), FastJSONLScanner.measureScalars(p, buf.count))
-            }
-            #expect(fast == slow, "\(s.debugDescription)")
         }
     }
 
@@ -121,7 +126,7 @@ import Testing
     /// The reference for a whole string body: its closing quote found a byte at a time
     /// (skipping the byte after each backslash), then the content decoded by the JSON
     /// parser's `writeUnescaped`.
-    static func decodedBodyReference(_ b: [UInt8], from: Int) -> (close: Int, decoded: [UInt8], high: Bool)? {
+    static func decodedBodyReference(_ b: [UInt8], from: Int) -> (close: Int, decoded: [UInt8], high: Bool, controls: TextKernels.Controls)? {
         var i = from, high = false
         while true {
             guard i < b.count else { return nil }
@@ -138,23 +143,26 @@ import Testing
             }
         }
         guard case .success(let n) = written else { return nil }
-        return (i, Array(out[..<n]), high)
+        let decoded = Array(out[..<n])
+        let controls: TextKernels.Controls = decoded.contains { $0 < 0x20 && !(0x09...0x0D).contains($0) } ? .any
+            : decoded.contains { $0 < 0x20 } ? .whitespaceOnly : .absent
+        return (i, decoded, high, controls)
     }
 
     /// `stringBody`, then (at a backslash) `unescape` into a buffer that already holds a
     /// few bytes and starts small, so that it grows in the middle of a string.
-    static func decodedBody(_ b: [UInt8], from: Int) -> (close: Int, decoded: [UInt8], high: Bool)? {
-        b.withUnsafeBytes { raw -> (close: Int, decoded: [UInt8], high: Bool)? in
+    static func decodedBody(_ b: [UInt8], from: Int) -> (close: Int, decoded: [UInt8], high: Bool, controls: TextKernels.Controls)? {
+        b.withUnsafeBytes { raw -> (close: Int, decoded: [UInt8], high: Bool, controls: TextKernels.Controls)? in
             let base = raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
             guard let (stop, high) = TextKernels.stringBody(base, from: from, end: b.count) else { return nil }
-            if b[stop] == 0x22 { return (stop, Array(b[from..<stop]), high) }
+            if b[stop] == 0x22 { return (stop, Array(b[from..<stop]), high, .absent) }
             let out = ScanBuffer<UInt8>(capacity: 1)
             out.append(contentsOf: [7, 7, 7])
             out.append((base + from).assumingMemoryBound(to: UInt8.self), count: stop - from)
             guard let rest = TextKernels.unescape(base, escape: stop, end: b.count, into: out) else { return nil }
             let decoded = Array(UnsafeBufferPointer(start: out.base, count: out.count))
             #expect(decoded.prefix(3) == [7, 7, 7])
-            return (rest.close, Array(decoded.dropFirst(3)), high || rest.high)
+            return (rest.close, Array(decoded.dropFirst(3)), high || rest.high, rest.controls)
         }
     }
 
@@ -187,7 +195,8 @@ import Testing
             let from = min(bytes.count, g.below(3))
             let fast = Self.decodedBody(bytes, from: from)
             let slow = Self.decodedBodyReference(bytes, from: from)
-            #expect(fast?.close == slow?.close && fast?.decoded == slow?.decoded, "\(bytes) from \(from)")
+            #expect(fast?.close == slow?.close && fast?.decoded == slow?.decoded && fast?.controls == slow?.controls,
+                    "\(bytes) from \(from)")
             if slow?.high == true { #expect(fast?.high == true, "\(bytes) from \(from)") }
         }
         // The empty string, and a long one growing the buffer many times.

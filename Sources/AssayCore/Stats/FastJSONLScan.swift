@@ -64,6 +64,8 @@ struct FastJSONLScanner {
         var node: Int32
         var kind: FieldKind
         var inScratch: Bool
+        /// For a string: the control characters it may hold (JSON strings have few kinds).
+        var controls = TextKernels.Controls.any
         var offset: Int
         var length: Int   // bytes, or element count for arrays, or end offset for objects
         /// In an element other than the one its role path names: a field value only.
@@ -258,7 +260,7 @@ struct FastJSONLScanner {
     /// a valid JSON object; the caller then asks the full parser for the reason.
     mutating func scanRecord(from: Int, to: Int, index: Int, derivedSplit: [UInt8]?, derivedSource: [UInt8]?) -> Bool {
         guard parseTopLevel(from: from, to: to), pos == end else { return false }
-        finishRecord(index: index, derivedSplit: derivedSplit, derivedSource: derivedSource, json: true)
+        finishRecord(index: index, derivedSplit: derivedSplit, derivedSource: derivedSource)
         return true
     }
 
@@ -269,13 +271,12 @@ struct FastJSONLScanner {
     /// a string stops at any control byte, and spaces stop at one.
     mutating func scanLine(from: Int, limit: Int, index: Int, derivedSplit: [UInt8]?, derivedSource: [UInt8]?) -> Int? {
         guard parseTopLevel(from: from, to: limit), pos == end || byte(pos) == Bytes.newline else { return nil }
-        finishRecord(index: index, derivedSplit: derivedSplit, derivedSource: derivedSource, json: true)
+        finishRecord(index: index, derivedSplit: derivedSplit, derivedSource: derivedSource)
         return pos
     }
 
     /// Add the derived split and source (unless the record has such fields) and commit.
-    /// `json`: the record is a JSON object (else a CSV/TSV row).
-    private mutating func finishRecord(index: Int, derivedSplit: [UInt8]?, derivedSource: [UInt8]?, json: Bool) {
+    private mutating func finishRecord(index: Int, derivedSplit: [UInt8]?, derivedSource: [UInt8]?) {
         if let d = derivedSplit, !sawSplitKey {
             let id = topLevelNode(Dataset.derivedSplitField)
             events.append(Event(node: id, kind: .string, inScratch: true, offset: scratch.count, length: d.count))
@@ -286,7 +287,7 @@ struct FastJSONLScanner {
             events.append(Event(node: id, kind: .string, inScratch: true, offset: scratch.count, length: d.count))
             scratch.append(contentsOf: d)
         }
-        commit(record: index, json: json)
+        commit(record: index)
     }
 
     // MARK: CSV and TSV
@@ -378,7 +379,7 @@ struct FastJSONLScanner {
             i += 1
             if i == e { emit(field, inScratch: false, offset: i, length: 0); field += 1; break }
         }
-        finishRecord(index: index, derivedSplit: derivedSplit, derivedSource: derivedSource, json: false)
+        finishRecord(index: index, derivedSplit: derivedSplit, derivedSource: derivedSource)
         return field
     }
 
@@ -445,11 +446,12 @@ struct FastJSONLScanner {
     }
 
     /// The string opening at `pos`, validated, with `pos` moved past it: where its content
-    /// is, in place or (when it holds escapes) decoded onto the end of scratch.
-    private mutating func scanString() -> (offset: Int, length: Int, inScratch: Bool)? {
+    /// is, in place or (when it holds escapes) decoded onto the end of scratch, and the
+    /// control characters its escapes gave.
+    private mutating func scanString() -> (offset: Int, length: Int, inScratch: Bool, controls: TextKernels.Controls)? {
         let start = pos + 1
         guard let (stop, high) = TextKernels.stringBody(base, from: start, end: end) else { return nil }
-        var close = stop, anyHigh = high
+        var close = stop, anyHigh = high, controls = TextKernels.Controls.absent
         let escaped = byte(stop) == Bytes.backslash
         let off = scratch.count
         if escaped {
@@ -458,18 +460,19 @@ struct FastJSONLScanner {
             guard let rest = TextKernels.unescape(base, escape: stop, end: end, into: scratch) else { return nil }
             close = rest.close
             anyHigh = high || rest.high
+            controls = rest.controls
         }
         // Non-ASCII must be valid UTF-8.
         if anyHigh, UTF8Validation.firstInvalid(UnsafeRawBufferPointer(start: base + start, count: close - start)) != nil {
             return nil
         }
         pos = close + 1
-        return escaped ? (off, scratch.count - off, true) : (start, close - start, false)
+        return escaped ? (off, scratch.count - off, true, controls) : (start, close - start, false, .absent)
     }
 
     private mutating func parseStringValue(node: Int32) -> Bool {
         guard let s = scanString() else { return false }
-        events.append(Event(node: node, kind: .string, inScratch: s.inScratch, offset: s.offset, length: s.length))
+        events.append(Event(node: node, kind: .string, inScratch: s.inScratch, controls: s.controls, offset: s.offset, length: s.length))
         return true
     }
 
@@ -561,9 +564,7 @@ struct FastJSONLScanner {
 
     // MARK: committing a record
 
-    /// `json`: the strings read in place (not `inScratch`) are JSON strings without escapes,
-    /// which hold no control byte (the scanner rejects raw ones); CSV fields may.
-    private mutating func commit(record: Int, json: Bool) {
+    private mutating func commit(record: Int) {
         records += 1
         if !crossSeenInRecord.isEmpty { crossSeenInRecord.removeAll(keepingCapacity: true) }
         var label: Int32 = -1, split: Int32 = -1, source: Int32 = -1
@@ -648,7 +649,7 @@ struct FastJSONLScanner {
                         if let vb = valueBytes {
                             m = vb.withUnsafeBytes { TextKernels.measure($0.baseAddress!, vb.count) }
                         } else {
-                            m = TextKernels.measure(p ?? base, e.length, controlFree: json && !e.inScratch)
+                            m = TextKernels.measure(p ?? base, e.length, controls: e.controls)
                         }
                         chars += m.chars
                         words += m.words

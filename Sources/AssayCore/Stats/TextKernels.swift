@@ -64,39 +64,41 @@ enum TextKernels {
     /// The rest of a JSON string body holding escapes, decoded: from its first backslash at
     /// `escape` (as `stringBody` found it), the bytes are copied onto the end of `out` with
     /// escapes decoded, up to the closing quote, within `[escape, end)`. Returns the offset
-    /// of the closing quote and whether the bytes from `escape` on may hold non-ASCII ones.
-    /// Nil when no closing quote comes before `end`, or a raw control character or a bad
-    /// escape does (what is in `out` is then of no use).
+    /// of the closing quote, whether the bytes from `escape` on may hold non-ASCII ones, and
+    /// which control characters the escapes gave (`\n` and `\t` are whitespace, `\b` and
+    /// `\u0001` are not). Nil when no closing quote comes before `end`, or a raw control
+    /// character or a bad escape does (what is in `out` is then of no use).
     ///
     /// One pass instead of finding the quote, then copying each run between escapes: each
     /// block of sixteen bytes is stored whole, and the output moves on only past the bytes
     /// before its first quote, backslash or control byte.
     static func unescape(_ base: UnsafeRawPointer, escape: Int, end: Int,
-                         into out: ScanBuffer<UInt8>) -> (close: Int, high: Bool)? {
+                         into out: ScanBuffer<UInt8>) -> (close: Int, high: Bool, controls: Controls)? {
         let quote = V(repeating: 0x22), backslash = V(repeating: 0x5C), control = V(repeating: 0x20)
         let raw = UnsafeRawBufferPointer(start: base, count: end)
         var highBits = V()
+        var controls = Controls.absent
         var i = escape
-        // Bytes written past `out.count`, at `dst`; `room`: bytes writable there. They are
-        // committed before `out` grows, which keeps only its committed elements.
+        // Bytes written past `out.count`, at `dst`; `room`: bytes writable there.
         var n = 0
         var dst = out.end
         var room = out.spare
-        @inline(__always) func ensureRoom(_ k: Int) {
-            if n &+ k > room {
+        // Plain statements, not nested functions: a nested function updating `n` made the
+        // compiler box it behind dynamic exclusivity checks.
+        while true {
+            // A step writes at most 19 bytes: a block, less its last byte, then an escape.
+            if n &+ 19 > room {
+                // Committed first: `out` keeps only its committed elements when it grows.
                 out.commit(n)
-                out.reserve(k &+ 256)
+                out.reserve(256)
                 n = 0
                 dst = out.end
                 room = out.spare
             }
-        }
-        while true {
             let b: UInt8
             if i &+ 16 <= end {
                 let v = base.loadUnaligned(fromByteOffset: i, as: V.self)
                 highBits |= v
-                ensureRoom(16)
                 UnsafeMutableRawPointer(dst + n).storeBytes(of: v, as: V.self)
                 let m = unsafeBitCast((v .== quote) .| (v .== backslash) .| (v .< control), to: SIMD2<UInt64>.self)
                 if m[0] | m[1] == 0 {
@@ -113,7 +115,6 @@ enum TextKernels {
                 b = base.load(fromByteOffset: i, as: UInt8.self)
                 if b >= 0x80 { highBits[0] = 0x80 }
                 if b != 0x22 && b >= 0x20 && b != 0x5C {
-                    ensureRoom(1)
                     dst[n] = b
                     i &+= 1
                     n &+= 1
@@ -122,11 +123,12 @@ enum TextKernels {
             }
             if b == 0x22 {
                 out.commit(n)
-                return (i, !isASCII(highBits))
+                return (i, !isASCII(highBits), controls)
             }
             guard b == 0x5C else { return nil }
-            ensureRoom(4)
             guard let (taken, written) = JSONParser.decodeEscape(raw, at: i, to: dst + n) else { return nil }
+            // A control character is an escape's only byte.
+            if written == 1, dst[n] < 0x20, controls != .any { controls = dst[n] &- 9 < 5 ? .whitespaceOnly : .any }
             i &+= taken
             n &+= written
         }
@@ -143,12 +145,27 @@ enum TextKernels {
         return (x[0] | x[1]) & 0x8080_8080_8080_8080 == 0
     }
 
-    /// Per lane: whether the byte is ASCII whitespace. With `controlFree` (the text holds no
-    /// byte below 0x20), whether it is the space.
+    /// Which control characters (bytes below 0x20) a text may hold: the fewer kinds, the
+    /// fewer compares find its ASCII whitespace.
+    enum Controls {
+        /// Any (a CSV field): whitespace is the space and 0x09...0x0D.
+        case any
+        /// Only whitespace ones (a JSON string whose escapes are `\n`, `\t`...): whitespace is
+        /// every byte up to the space.
+        case whitespaceOnly
+        /// None (a JSON string as written, without escapes): whitespace is the space.
+        case absent
+    }
+
+    /// Per lane: whether the byte is ASCII whitespace, in a text holding `controls`.
     @inline(__always)
-    static func isSpace(_ v: V, controlFree: Bool = false) -> SIMDMask<SIMD16<Int8>> {
+    static func isSpace(_ v: V, controls: Controls = .any) -> SIMDMask<SIMD16<Int8>> {
         let space = V(repeating: 0x20)
-        return controlFree ? v .== space : (v .== space) .| ((v &- V(repeating: 9)) .< V(repeating: 5))
+        switch controls {
+        case .any: return (v .== space) .| ((v &- V(repeating: 9)) .< V(repeating: 5))
+        case .whitespaceOnly: return v .< V(repeating: 0x21)
+        case .absent: return v .== space
+        }
     }
 
     /// The sum of the eight bytes of `x` (each at most 255).
@@ -160,14 +177,15 @@ enum TextKernels {
         return Int(truncatingIfNeeded: (y & 0xFFFF_FFFF) &+ (y >> 32))
     }
 
-    /// From `i` (past the text's first byte), the run of all-ASCII sixteen-byte blocks, at
-    /// most 255 of them: how many, and how many words start in them; `i` ends past them.
+    /// From `from` (past the text's first byte), the run of all-ASCII sixteen-byte blocks, at
+    /// most 255 of them: where they end, how many, and how many words start in them.
     /// A word starts where a space byte (the one before, loaded at i - 1) is followed by a
-    /// non-space one; counted in byte lanes, summed at the end. With `controlFree` (no byte
-    /// below 0x20), a space byte is 0x20.
+    /// non-space one; counted in byte lanes, summed at the end. `controls`: those the text
+    /// may hold (see `isSpace`).
     @inline(__always)
-    private static func asciiRun(_ p: UnsafeRawPointer, _ i: inout Int, _ n: Int, controlFree: Bool) -> (blocks: Int, words: Int) {
-        @inline(__always) func isSpace(_ v: V) -> SIMDMask<SIMD16<Int8>> { Self.isSpace(v, controlFree: controlFree) }
+    private static func asciiRun(_ p: UnsafeRawPointer, from: Int, _ n: Int, controls: Controls) -> (end: Int, blocks: Int, words: Int) {
+        @inline(__always) func isSpace(_ v: V) -> SIMDMask<SIMD16<Int8>> { Self.isSpace(v, controls: controls) }
+        var i = from
         var run = 0
         var starts = V()
         // Two blocks a step while both are ASCII (one check of their high bits).
@@ -192,7 +210,16 @@ enum TextKernels {
             i &+= 16
         }
         let sums = unsafeBitCast(starts, to: SIMD2<UInt64>.self)
-        return (run, byteSum(sums[0]) &+ byteSum(sums[1]))
+        return (i, run, byteSum(sums[0]) &+ byteSum(sums[1]))
+    }
+
+    /// `asciiRun` for text with any control characters, not inlined: a third inlined copy of
+    /// the loop in `measure` made the compiler box the variables its nested functions share
+    /// (a heap allocation and dynamic exclusivity checks on every call; `i` passed inout
+    /// to this function did the same, hence the returned end).
+    @inline(never)
+    private static func asciiRunAnyControls(_ p: UnsafeRawPointer, from: Int, _ n: Int) -> (end: Int, blocks: Int, words: Int) {
+        asciiRun(p, from: from, n, controls: .any)
     }
 
     /// Characters and words of a string, as the text role counts them.
@@ -209,10 +236,11 @@ enum TextKernels {
     /// bytes with no possible non-ASCII whitespace are counted with vector compares; the
     /// others one character at a time.
     ///
-    /// With `controlFree`, the text is known to hold no byte below 0x20 (a JSON string as
-    /// written in the file, without escapes: the scanner rejects raw control bytes in
-    /// strings). Its only ASCII whitespace is then the space: one compare a block, not three.
-    static func measure(_ p: UnsafeRawPointer, _ n: Int, controlFree: Bool = false) -> (chars: Int, words: Int) {
+    /// `controls`: which control characters the text may hold. A JSON string as written in
+    /// the file holds none (the scanner rejects raw control bytes in strings): its only
+    /// ASCII whitespace is then the space, one compare a block of all-ASCII ones, not three;
+    /// one whose escapes gave only whitespace ones (`\n`), two.
+    static func measure(_ p: UnsafeRawPointer, _ n: Int, controls: Controls = .any) -> (chars: Int, words: Int) {
         let top2 = V(repeating: 0xC0), continuation = V(repeating: 0x80), one = V(repeating: 1), zero = V()
         // Lead bytes of the non-ASCII whitespace characters (U+0085, U+00A0, U+1680,
         // U+2000...U+200A, U+2028, U+2029, U+202F, U+205F, U+3000).
@@ -294,8 +322,12 @@ enum TextKernels {
         while i < n {
             if i &+ 16 <= n, !afterWideSpace {
                 // A run of all-ASCII blocks (most text).
-                let (run, runWords) = controlFree ? asciiRun(p, &i, n, controlFree: true) : asciiRun(p, &i, n, controlFree: false)
+                // One copy of the loop for each kind of text, each with its own compares.
+                let (runEnd, run, runWords) = controls == .absent ? asciiRun(p, from: i, n, controls: .absent)
+                    : controls == .whitespaceOnly ? asciiRun(p, from: i, n, controls: .whitespaceOnly)
+                    : asciiRunAnyControls(p, from: i, n)
                 if run > 0 {
+                    i = runEnd
                     words &+= runWords
                     chars &+= 16 &* run
                     prevSpace = isAsciiSpace(p.load(fromByteOffset: i &- 1, as: UInt8.self))
