@@ -141,6 +141,7 @@ public final class Dataset: RecordSource, @unchecked Sendable {
             displayName = "\(files[0].path) +\(files.count - 1) files"
         }
         startIndexing()
+        waitForFirstSlots()
         let sample = sampleRecords(limit: 1000)
         roles = RoleInference.infer(sample: sample, files: files, overrides: options.roles)
         roleNotices = Self.unknownRoleFields(options.roles, sample: sample)
@@ -183,6 +184,20 @@ public final class Dataset: RecordSource, @unchecked Sendable {
             let waits: @Sendable () -> Bool = { self.indexDefersToScan }
             for f in files { f.buildIndex(releasePages: release, sampleOnly: sampleOnly, waitWhile: waits) }
             indexing.leave()
+        }
+    }
+
+    /// Block until the first records are indexed (all of them, in small files), so that a
+    /// browser's first screen has them: not past 2 s, and not while the index waits for a
+    /// stats scan, which cannot start before this returns. (Role inference does not wait
+    /// for the index: `sampleRecords`.)
+    private func waitForFirstSlots() {
+        let deadline = DispatchTime.now() + .seconds(2)
+        while DispatchTime.now() < deadline {
+            if files.allSatisfy({ $0.index.isComplete || $0.index.isSampleOnly }) { return }
+            if files[0].index.count >= 1000 { return }
+            if indexDefersToScan && files[0].index.count > 0 { return }
+            usleep(1000)
         }
     }
 

@@ -19,10 +19,11 @@ public struct StatsReport: Sendable {
         labelsByCount = acc.labels.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
-    /// Record slots of file `k`: its index's count, or, when the index holds only a sample
-    /// (`OpenOptions.sampleIndexOnly`), what the scan found.
+    /// Record slots of file `k`: what the scan found (JSON Lines scans find their own lines,
+    /// and need not wait for the index, which may still be building or hold only a sample),
+    /// else its index's count.
     func slots(of k: Int) -> Int {
-        dataset.sampleIndexOnly ? acc.slotsPerFile[k, default: 0] : dataset.files[k].index.count
+        acc.slotsPerFile[k] ?? dataset.files[k].index.count
     }
 
     public var coverage: Coverage { Coverage(acc, thinFraction: thinFraction) }
