@@ -549,6 +549,22 @@ import Testing
         #expect(reasons(d)[ds] == "already read")
     }
 
+    /// A file name that is not UTF-8 cannot be held in a Swift string, so it cannot be
+    /// opened; it is listed with that reason, not as missing.
+    @Test func fileNameNotUTF8IsListedWithWhy() throws {
+        dir.write("names/ok.jsonl", "{\"text\": \"a\"}\n")
+        let folder = dir.url.appendingPathComponent("names").path
+        var name = Array((folder + "/bad").utf8) + [0xFF] + Array(".jsonl".utf8) + [0]
+        let fd = name.withUnsafeMutableBufferPointer { p in
+            p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { open($0, O_CREAT | O_WRONLY, 0o644) }
+        }
+        try #require(fd >= 0)
+        close(fd)
+        let d = try Dataset.open([folder])
+        #expect(d.files.map { ($0.path as NSString).lastPathComponent } == ["ok.jsonl"])
+        #expect(d.skipped.map(\.reason) == ["its name is not valid UTF-8, so assay cannot open it (rename it)"])
+    }
+
     @Test func fifoInAFolderIsListedNotRead() throws {
         dir.write("ds/a.jsonl", "{\"text\":\"a\"}\n")
         let fifo = dir.url.appendingPathComponent("ds/x.jsonl").path

@@ -35,14 +35,22 @@ enum FileDiscovery {
     /// Why `stat` failed: errno.
     struct StatError: Error {
         let code: Int32
+        /// The name as given holds U+FFFD: bytes that are not UTF-8, which a Swift string
+        /// cannot hold, so the file cannot be named to open it.
+        var nameNotUTF8 = false
         var isMissing: Bool { code == ENOENT }
-        var reason: String { isMissing ? "no such file or directory" : "cannot read: \(String(cString: strerror(code)))" }
+        var reason: String {
+            if isMissing && nameNotUTF8 { return "its name is not valid UTF-8, so assay cannot open it (rename it)" }
+            return isMissing ? "no such file or directory" : "cannot read: \(String(cString: strerror(code)))"
+        }
     }
 
     /// `stat` (following links) of `path`.
     static func status(_ path: String) -> Result<stat, StatError> {
         var st = stat()
-        guard stat(path, &st) == 0 else { return .failure(StatError(code: errno)) }
+        guard stat(path, &st) == 0 else {
+            return .failure(StatError(code: errno, nameNotUTF8: path.unicodeScalars.contains("\u{FFFD}")))
+        }
         return .success(st)
     }
 
