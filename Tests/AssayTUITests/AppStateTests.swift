@@ -334,3 +334,23 @@ import Testing
         #expect(d.state.currentRecord.map { d.state.search!.contains($0) } == true)
     }
 }
+
+@Suite struct PromptLineTests {
+    /// The bottom line of a 40-column screen after typing `script`.
+    func bottomLine(_ script: String) -> String {
+        let d = makeDriver(size: Size(width: 40, height: 10))
+        d.send(script)
+        return d.draw().lines.last!
+    }
+
+    /// A prompt longer than the line scrolls so the cursor stays in view; wide characters
+    /// count two cells.
+    @Test func longPromptScrollsToKeepTheCursorVisible() {
+        let digits = (0..<6).map { "\($0)123456789" }.joined()
+        #expect(bottomLine("/" + digits) == "/3456789312345678941234567895123456789  ")
+        #expect(bottomLine("/" + digits + "<Home>") == "/012345678911234567892123456789312345678")
+        #expect(bottomLine("/" + digits + "<Home>" + String(repeating: "<Right>", count: 45)) == "/891123456789212345678931234567894123456")
+        #expect(bottomLine("/" + String(repeating: "漢", count: 30)) == "/漢漢漢漢漢漢漢漢漢漢漢漢漢漢漢漢漢漢   ")
+        #expect(bottomLine("/" + String(repeating: "漢", count: 30) + "<Left><Left>") == "/漢漢漢漢漢漢漢漢漢漢漢漢漢漢漢漢漢漢漢 ")
+    }
+}
