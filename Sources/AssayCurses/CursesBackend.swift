@@ -95,8 +95,9 @@ final class CursesBackend: TerminalBackend {
         let r = wget_wch(win, &ch)
         if let e = pendingSignal() { return e }
         if r == ERR {
-            // ERR long before the timeout, again and again: the terminal is gone.
-            if monotonicMilliseconds() - started < max(1, timeoutMilliseconds / 4) {
+            // ERR long before the timeout, again and again: the terminal is gone. (With no
+            // timeout, ERR just means that no key is waiting.)
+            if timeoutMilliseconds > 0, monotonicMilliseconds() - started < max(1, timeoutMilliseconds / 4) {
                 fastErrors += 1
                 if fastErrors > 50 { return .hangup }
             } else {

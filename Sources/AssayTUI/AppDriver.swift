@@ -72,9 +72,21 @@ public final class AppDriver {
             let busy = scans.isBusy || !state.indexProgress.isComplete
             guard let event = backend.nextEvent(timeoutMilliseconds: busy ? 16 : 100) else { continue }
             handle(event)
+            takeWaitingEvents()
         }
         scans.cancelAll()
         return exitCode
+    }
+
+    /// Handles the events already waiting before the next frame is drawn: a paste arrives as
+    /// one key per character, and a frame drawn after each made a few KB take seconds. After
+    /// `budgetMilliseconds` a frame is drawn anyway, so a long paste shows its progress.
+    func takeWaitingEvents(budgetMilliseconds: Int = 50) {
+        let deadline = DispatchTimeShim.nanoseconds() + budgetMilliseconds * 1_000_000
+        while !state.shouldQuit, DispatchTimeShim.nanoseconds() < deadline,
+              let event = backend.nextEvent(timeoutMilliseconds: 0) {
+            handle(event)
+        }
     }
 
     /// Handles one event (a key goes through the command table).

@@ -31,17 +31,25 @@ public enum Overlay: Hashable, Sendable {
 /// The bottom-line editor for `/`, `f` and `:`.
 public struct PromptState: Hashable, Sendable {
     public var kind: PromptKind
-    public var text: String
-    /// Cursor position in characters (0...text.count).
+    /// The text, held as characters: a key edits and the prompt line draws at a character
+    /// position, and a `String` is walked from its start to find one, so a pasted line
+    /// (one key per character) took quadratic time and more.
+    public var characters: [Character]
+    /// Cursor position in characters (0...characters.count).
     public var cursor: Int
     public var error: FilterSyntaxError?
     /// Position in the history while browsing it with ↑/↓ (nil: editing new text).
     var historyIndex: Int?
 
+    public var text: String {
+        get { String(characters) }
+        set { characters = Array(newValue) }
+    }
+
     public init(kind: PromptKind, text: String = "") {
         self.kind = kind
-        self.text = text
-        cursor = text.count
+        characters = Array(text)
+        cursor = characters.count
     }
 }
 
@@ -685,7 +693,7 @@ public struct AppState: Sendable {
                 expression = try FilterExpression(text)
             } catch {
                 p.error = error
-                p.cursor = min(error.position, p.text.count)
+                p.cursor = min(error.position, p.characters.count)
                 prompt = p
                 return []
             }
@@ -828,53 +836,55 @@ public struct AppState: Sendable {
     // MARK: - Prompt editing
 
     mutating func editPrompt(_ action: Action) {
-        guard var p = prompt else { return }
-        var chars = Array(p.text)
-        p.cursor = min(max(0, p.cursor), chars.count)
+        // Taken out while edited, so that the characters change in place instead of being
+        // copied on every key.
+        guard var p = prompt.take() else { return }
+        p.cursor = min(max(0, p.cursor), p.characters.count)
         switch action {
         case .promptInsert(let c):
-            chars.insert(c, at: p.cursor)
+            p.characters.insert(c, at: p.cursor)
             p.cursor += 1
         case .promptBackspace:
             if p.cursor > 0 {
-                chars.remove(at: p.cursor - 1)
+                p.characters.remove(at: p.cursor - 1)
                 p.cursor -= 1
-            } else if chars.isEmpty {
-                prompt = nil
+            } else if p.characters.isEmpty {
                 return
             }
         case .promptDelete:
-            if p.cursor < chars.count { chars.remove(at: p.cursor) }
+            if p.cursor < p.characters.count { p.characters.remove(at: p.cursor) }
         case .promptCursor(let n):
-            p.cursor = min(max(0, p.cursor + n), chars.count)
+            p.cursor = min(max(0, p.cursor + n), p.characters.count)
         case .promptHome:
             p.cursor = 0
         case .promptEnd:
-            p.cursor = chars.count
+            p.cursor = p.characters.count
         case .promptClear:
-            chars.removeAll()
+            p.characters.removeAll()
             p.cursor = 0
         case .promptDeleteWord:
             var i = p.cursor
-            while i > 0, chars[i - 1] == " " { i -= 1 }
-            while i > 0, chars[i - 1] != " " { i -= 1 }
-            chars.removeSubrange(i..<p.cursor)
+            while i > 0, p.characters[i - 1] == " " { i -= 1 }
+            while i > 0, p.characters[i - 1] != " " { i -= 1 }
+            p.characters.removeSubrange(i..<p.cursor)
             p.cursor = i
         case .promptHistory(let d):
             let h = history[p.kind, default: []]
-            guard !h.isEmpty else { return }
+            guard !h.isEmpty else {
+                prompt = p
+                return
+            }
             var idx = p.historyIndex ?? h.count
             idx = min(max(0, idx + d), h.count)
             p.historyIndex = idx == h.count ? nil : idx
-            chars = idx == h.count ? [] : Array(h[idx])
-            p.cursor = chars.count
+            p.characters = idx == h.count ? [] : Array(h[idx])
+            p.cursor = p.characters.count
         case .promptCancel:
-            prompt = nil
             return
         default:
+            prompt = p
             return
         }
-        p.text = String(chars)
         p.error = nil
         prompt = p
     }

@@ -185,14 +185,17 @@ enum MessageLine {
 
 /// The `/`, `filter:` and `:` prompt, with a block cursor and the error caret.
 enum PromptLine {
-    /// First character shown, so the cursor stays visible in `width` cells.
+    /// First character shown, so the cursor stays visible in `width` cells: the first from
+    /// which the text up to the cursor takes fewer than `width - 1` cells. Found by walking
+    /// back from the cursor, so only what is shown is measured.
     static func scrollOffset(_ p: PromptState, width: Int) -> Int {
-        let chars = Array(p.text)
-        var offset = 0
-        while offset < p.cursor {
-            let w = TextWidth.of(String(chars[offset..<p.cursor]))
-            if w < width - 1 { break }
-            offset += 1
+        var offset = p.cursor
+        var w = 0
+        while offset > 0 {
+            let c = TextWidth.of(String(p.characters[offset - 1]))
+            if w + c >= width - 1 { break }
+            w += c
+            offset -= 1
         }
         return offset
     }
@@ -204,7 +207,7 @@ enum PromptLine {
         let lw = buf.write(label, x: area.x, y: area.y, maxWidth: area.width, style: theme.promptLabel, theme: theme)
         let room = area.width - lw
         guard room > 1 else { return }
-        let chars = Array(p.text)
+        let chars = p.characters
         let offset = scrollOffset(p, width: room)
         var x = area.x + lw
         for i in offset...chars.count {
@@ -224,7 +227,7 @@ enum PromptLine {
         let theme = ctx.theme
         buf.fill(area, style: theme.normal)
         let lw = TextWidth.of(p.kind.label)
-        let chars = Array(p.text)
+        let chars = p.characters
         let offset = scrollOffset(p, width: area.width - lw)
         let pos = min(e.position, chars.count)
         let col = lw + (pos >= offset ? TextWidth.of(String(chars[offset..<pos])) : 0)

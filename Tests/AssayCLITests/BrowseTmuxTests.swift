@@ -314,6 +314,24 @@ final class TmuxSession {
         t.waitFor("EXIT=0")
     }
 
+    /// A paste is one key per character: 1,600 of them took 54 s when each key re-measured
+    /// the whole prompt, and every key drew a frame.
+    @Test func pasteIntoThePromptShowsAtOnce() {
+        guard let t = start() else { return }
+        defer { t.kill() }
+        t.waitFor("record 1/3,001")
+        t.send("/")
+        let started = Date()
+        t.type(String(repeating: "abcdefghij", count: 500) + "PASTED")
+        t.waitFor("PASTED", timeout: 20)
+        let seconds = Date().timeIntervalSince(started)
+        #expect(seconds < 3, "5,006 pasted characters showed after \(seconds) s")
+        t.send("Escape")
+        t.waitFor("PASTED", timeout: 5) { !$0.contains("PASTED") }
+        t.send("q")
+        t.waitFor("EXIT=0")
+    }
+
     @Test func detailHelpMalformedAndResize() {
         guard let t = start() else { return }
         defer { t.kill() }

@@ -354,3 +354,35 @@ import Testing
         #expect(bottomLine("/" + String(repeating: "漢", count: 30) + "<Left><Left>") == "/漢漢漢漢漢漢漢漢漢漢漢漢漢漢漢漢漢漢漢 ")
     }
 }
+
+extension PromptLineTests {
+    /// A paste arrives as one key per character. 5,000 of them took minutes: each key
+    /// rebuilt the text, and each frame measured it from every start offset up to the cursor.
+    @Test func drawingALongPromptMeasuresOnlyWhatShows() {
+        let d = makeDriver(size: Size(width: 100, height: 30))
+        d.send("/" + String(repeating: "0123456789", count: 500))
+        #expect(d.state.prompt?.text.count == 5000)
+        let ctx = RenderContext(state: d.state, source: d.source, theme: d.theme, commands: d.commands, cache: RenderCache())
+        let started = DispatchTimeShim.now()
+        for _ in 0..<20 {
+            var buf = ScreenBuffer(size: d.state.screenSize)
+            PromptLine.render(ctx, prompt: d.state.prompt!, into: &buf, area: d.state.layout.bottomLine)
+        }
+        let seconds = DispatchTimeShim.now() - started
+        #expect(seconds < 1, "20 prompt lines took \(seconds) s")
+    }
+
+    /// The run loop takes in the keys already waiting before it draws again, so a paste
+    /// costs a few frames, not one per character.
+    @Test func pastedKeysAreTakenInBeforeTheNextFrame() {
+        let keys = [TerminalEvent.key(.char("/"))] + (0..<5000).map { TerminalEvent.key(.char(Character(String($0 % 10)))) }
+        let backend = MemoryBackend(size: Size(width: 100, height: 30), events: keys)
+        let d = AppDriver(source: FakeSource(), backend: backend, runScansInline: true)
+        let started = DispatchTimeShim.now()
+        _ = d.run()
+        let seconds = DispatchTimeShim.now() - started
+        #expect(d.state.prompt?.text.count == 5000)
+        #expect(backend.frames.count < 50)
+        #expect(seconds < 5, "5,000 keys took \(seconds) s")
+    }
+}
