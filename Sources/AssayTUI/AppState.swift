@@ -104,6 +104,16 @@ public struct SearchState: Sendable {
         return r < a.count && a[r] == index
     }
 
+    /// Whether every record strictly between `a` and `b` (a < b) has been searched: the
+    /// scan goes from `anchor` to the end, then from the start up to `anchor`.
+    func hasSearched(between a: Int, and b: Int) -> Bool {
+        let (lo, hi) = (a + 1, b - 1)
+        if isComplete || lo > hi { return true }
+        let last = lo < anchor && anchor <= hi ? anchor - 1 : hi
+        let position = last >= anchor ? last - anchor : total - anchor + last
+        return position < scanned
+    }
+
     /// The nearest match strictly after (or before) `index` that `accept` allows, without wrapping.
     func next(from index: Int, forward: Bool, accept: (Int) -> Bool) -> Int? {
         // All matches ascending are before ++ after.
@@ -723,17 +733,22 @@ public struct AppState: Sendable {
                 return []
             }
             prompt = nil
-            var effects: [Effect] = []
-            if let s = search, s.isRunning { effects.append(.cancelScan(id: s.id)) }
-            let id = takeScanID()
-            let from = currentRecord ?? 0
-            // Start just after the current record so the first match found is the next one.
-            let anchor = recordCount == 0 ? 0 : (from + 1) % max(1, recordCount)
-            search = SearchState(id: id, pattern: text, expression: expression, anchor: anchor, total: recordCount,
-                                 pending: (from: from, forward: true))
-            effects.append(.startSearchScan(id: id, expression: expression, from: anchor))
-            return effects
+            return startSearch(pattern: text, expression: expression, forward: true)
         }
+    }
+
+    /// Starts a search scan just after the current record, so the first match found is the
+    /// next one, and moves there (or to the previous one) when it is found.
+    mutating func startSearch(pattern: String, expression: FilterExpression, forward: Bool) -> [Effect] {
+        var effects: [Effect] = []
+        if let s = search, s.isRunning { effects.append(.cancelScan(id: s.id)) }
+        let id = takeScanID()
+        let from = currentRecord ?? 0
+        let anchor = recordCount == 0 ? 0 : (from + 1) % max(1, recordCount)
+        search = SearchState(id: id, pattern: pattern, expression: expression, anchor: anchor, total: recordCount,
+                             pending: (from: from, forward: forward))
+        effects.append(.startSearchScan(id: id, expression: expression, from: anchor))
+        return effects
     }
 
     mutating func setCursorToRecordOrNext(_ index: Int) {
@@ -749,6 +764,10 @@ public struct AppState: Sendable {
             message = StatusMessage("no search yet: press / to search")
             return []
         }
+        if s.isCancelled {
+            // Esc stopped it part way: what it never reached may match. Search again from here.
+            return startSearch(pattern: s.pattern, expression: s.expression, forward: forward)
+        }
         let from = currentRecord ?? 0
         s.pending = (from: from, forward: forward)
         search = s
@@ -762,6 +781,8 @@ public struct AppState: Sendable {
         let f = filter
         let inView: (Int) -> Bool = { i in f.map { $0.row(of: i) != nil } ?? true }
         if let hit = s.next(from: p.from, forward: p.forward, accept: inView) {
+            // A nearer match may be among the records not searched yet.
+            guard p.forward ? s.hasSearched(between: p.from, and: hit) : s.hasSearched(between: hit, and: p.from) else { return }
             s.pending = nil
             search = s
             setCursor(record: hit)

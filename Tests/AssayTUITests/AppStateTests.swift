@@ -196,6 +196,47 @@ import Testing
         #expect(s.viewCount == 3)
     }
 
+    /// Submits `/pattern` and returns the id of the search scan it starts.
+    func startSearch(_ s: inout AppState, _ pattern: String) -> Int? {
+        s.apply(.openPrompt(.search))
+        for c in pattern { s.apply(.promptInsert(c)) }
+        guard case .startSearchScan(let id, _, _)? = s.apply(.promptSubmit).last else { return nil }
+        return id
+    }
+
+    /// `n` after Esc stopped a search used to say "no match" for the records never searched.
+    @Test func nextAfterAStoppedSearchSearchesAgainFromTheCursor() throws {
+        var s = AppState(source: FakeSource(), size: Size(width: 80, height: 24))
+        let first = try #require(startSearch(&s, "parcel 12"))
+        s.apply(.scanProgress(id: first, found: [], scanned: 10, total: 40, done: false))
+        s.apply(.escape)
+        #expect(s.search?.isCancelled == true)
+        guard case .startSearchScan(let again, _, let from)? = s.apply(.searchNext(forward: true)).last else {
+            Issue.record("n started no search")
+            return
+        }
+        #expect(again != first)
+        #expect(from == 1)
+        #expect(s.message == nil)
+        s.apply(.scanProgress(id: again, found: [30], scanned: 30, total: 40, done: false))
+        #expect(s.currentRecord == 30)
+    }
+
+    /// A match is moved to only when no record between it and the cursor is left to search.
+    @Test func searchWaitsForTheNearestMatch() throws {
+        var s = AppState(source: FakeSource(), size: Size(width: 80, height: 24))
+        s.apply(.move(20))
+        let id = try #require(startSearch(&s, "x"))
+        // The scan goes 21..<40, then 0..<21. N from 20 wants the match nearest below 20.
+        s.apply(.scanProgress(id: id, found: [25], scanned: 5, total: 40, done: false))
+        #expect(s.currentRecord == 25)
+        s.apply(.searchNext(forward: false))
+        s.apply(.scanProgress(id: id, found: [3], scanned: 23, total: 40, done: false))
+        #expect(s.currentRecord == 25)
+        s.apply(.scanProgress(id: id, found: [12], scanned: 40, total: 40, done: true))
+        #expect(s.currentRecord == 12)
+    }
+
     /// A driver over 40 records of which the index has found 10 so far.
     func drivingAnIndexStillBuilt() -> (FakeSource, AppDriver) {
         let source = FakeSource()
