@@ -182,6 +182,11 @@ public struct LabelsModel: Sendable {
         return fixed(100 * Double(part) / Double(whole), 1) + "%"
     }
 
+    /// A share (0...1) as `12.5%`.
+    static func percent(_ share: Double) -> String {
+        fixed(100 * share, 1) + "%"
+    }
+
     static func fixed(_ d: Double, _ places: Int) -> String {
         guard d.isFinite else { return "–" }
         // The report's rounding, padded to exactly `places` decimals for aligned columns.
@@ -449,7 +454,6 @@ public struct LabelsModel: Sendable {
                       Span("\(mixed)", mixed > 0 ? .error : .number), Span(" with mixed types · "),
                       Span("\(flags.count)", flags.isEmpty ? .number : .error), Span(" flags · "),
                       Span(acc.malformed.count.grouped, acc.malformed.isEmpty ? .number : .error), Span(" malformed")]]
-        let n = max(1, acc.records)
         let pathWidth = min(24, max(5, acc.orderedFields.map { Sanitizer.spans($0.path, maxWidth: 30).width }.max() ?? 5))
         c.columns = [GridColumn("field", width: pathWidth), GridColumn("types", width: 7),
                      GridColumn("missing", width: 6, right: true), GridColumn("empty", width: 6, right: true),
@@ -460,7 +464,6 @@ public struct LabelsModel: Sendable {
                                   actions: [.showMalformed], key: "malformed"))
         }
         for f in acc.orderedFields {
-            let missing = acc.records - f.present
             let d = f.distinct
             var topSpans: [Span] = []
             for (i, t) in top(f, 3).enumerated() {
@@ -477,8 +480,8 @@ public struct LabelsModel: Sendable {
             let kinds = kindsText(f)
             c.rows.append(GridRow(cells: [.data((f.isMixed ? "! " : "") + f.path, flagged ? .error : .normal),
                                           .text(kinds.isEmpty ? "null" : kinds, f.isMixed ? .error : .normal),
-                                          .text(f.path.hasSuffix("[]") ? "" : pct(missing, n)),
-                                          .text(pct(f.empty, max(1, f.present))),
+                                          .text(f.path.hasSuffix("[]") ? "" : percent(f.missingRate(of: acc.records))),
+                                          .text(percent(f.emptyRate(of: acc.records))),
                                           .text((d.exact ? "" : "~") + d.count.grouped, .number),
                                           .spans(topSpans)],
                                   actions: [.openField(f.path)], key: f.path))

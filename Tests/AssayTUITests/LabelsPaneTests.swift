@@ -181,6 +181,39 @@ import Testing
         #expect(drills.map(\.count).sorted() == [1, 3])
     }
 
+    /// The Fields view's texts of `path`'s row, by column title.
+    static func fieldRow(_ path: String, _ acc: StatsAccumulator) throws -> [String: String] {
+        let content = LabelsModel.fields(acc, coverage: Coverage(acc))
+        let row = try #require(content.rows.first { $0.key == path })
+        var out: [String: String] = [:]
+        for (column, cell) in zip(content.columns, row.cells) {
+            if case .spans(let spans) = cell { out[column.title] = spans.map(\.text).joined() }
+        }
+        return out
+    }
+
+    /// Missing and empty are shares of all records, as `assay stats` has them: the empty
+    /// share used to be out of the records that have the field (50% here, not 25%).
+    @Test func fieldsEmptyAndMissingAreSharesOfAllRecords() throws {
+        let lines = [#"{"text": "a", "note": ""}"#, #"{"text": "b", "note": "n"}"#, #"{"text": "c"}"#, #"{"text": "d"}"#]
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("assay-tui-\(UUID().uuidString).jsonl")
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let d = try Dataset.open([url.path])
+        let acc = StatsScan.run(d)
+        let note = try Self.fieldRow("note", acc)
+        #expect(note["missing"] == "50.0%")
+        #expect(note["empty"] == "25.0%")
+        let json = StatsReport(dataset: d, acc: acc).json
+        guard case .array(let fields)? = json["fields"] else {
+            Issue.record("no fields in the report")
+            return
+        }
+        let field = try #require(fields.first { $0["path"]?.stringValue == "note" })
+        #expect(field["empty_rate"] == .number("0.25"))
+        #expect(field["missing_rate"] == .number("0.5"))
+    }
+
     @Test func elementCrossTabCellsDrillDownExactly() throws {
         let lines = [
             #"{"text": "a", "label": "x", "tags": ["urgent", "urgent", "billing"]}"#,

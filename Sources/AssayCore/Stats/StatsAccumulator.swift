@@ -162,6 +162,19 @@ public struct FieldStats: Sendable {
             .prefix(n).map { ($0.key, $0.value) }
     }
 
+    /// Share of all `records` (0...1) without the field: `missing_rate` in `assay stats`,
+    /// and the browser's Fields view shows the same.
+    public func missingRate(of records: Int) -> Double {
+        records == 0 ? 0 : Double(records - present) / Double(records)
+    }
+
+    /// Share of all `records` (0...1) whose value is empty, also out of all records (not of
+    /// those that have the field), so that it adds up with `missingRate`: `empty_rate` in
+    /// `assay stats`, and the browser's Fields view shows the same.
+    public func emptyRate(of records: Int) -> Double {
+        records == 0 ? 0 : Double(empty) / Double(records)
+    }
+
     /// Kinds other than null, when more than one is seen (e.g. numbers and strings).
     public var isMixed: Bool {
         kinds.keys.filter { $0 != .null }.count > 1
