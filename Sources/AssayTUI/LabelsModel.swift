@@ -365,7 +365,9 @@ public struct LabelsModel: Sendable {
             c.empty = "no label field was found; name one with --label FIELD"
             return c
         }
-        guard let field, let tab = coverage.crossTab(field) else {
+        // Records without a split (or source) are a `(missing)` column, as in `assay stats`,
+        // so that row totals are the label counts.
+        guard let field, let tab = coverage.crossTab(field, roleColumns: true) else {
             c.empty = "no field with at most \(StatsAccumulator.crossTabCap) values to cross-tabulate yet"
             return c
         }
@@ -389,7 +391,8 @@ public struct LabelsModel: Sendable {
         }
         c.columns.append(GridColumn("total", width: max(5, tab.rowTotals.reduce(0, +).grouped.count), right: true))
         // A value table counts only records that have the field; a role table counts all.
-        let fromValues = acc.labelByValue[field] != nil && (acc.fields[field]?.present ?? 0) < acc.records
+        let fromValues = coverage.roleTable(field) == nil && acc.labelByValue[field] != nil
+            && (acc.fields[field]?.present ?? 0) < acc.records
         for (li, label) in tab.labels.enumerated() {
             let isMissing = label == StatsAccumulator.missingLabel
             let ld = labelDrill(label, labelPath: labelPath, acc: acc)

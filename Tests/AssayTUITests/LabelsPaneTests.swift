@@ -214,6 +214,53 @@ import Testing
         #expect(field["missing_rate"] == .number("0.5"))
     }
 
+    /// Records without a split used to be left out of label × split (the value table counts
+    /// only records that have the field); they are a `(missing)` column, as in `assay stats`.
+    @Test func crossTabCountsRecordsWithoutASplit() throws {
+        var lines: [String] = []
+        for i in 0..<60 {
+            let split = i % 10 == 0 ? "" : i % 10 == 1 ? #", "split": " ""# : i % 3 == 0 ? #", "split": "test""# : #", "split": "train""#
+            lines.append(#"{"text": "t\#(i)", "label": "\#(["a", "b", "c"][i % 3])"\#(split)}"#)
+        }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("assay-tui-\(UUID().uuidString).jsonl")
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let d = try Dataset.open([url.path])
+        let acc = StatsScan.run(d)
+        #expect(acc.splitField == "split")
+        let model = LabelsModel(acc: acc, roles: d.roles, settings: LabelsSettings())
+        let content = model.content(.crossTab)
+        #expect(content.columns.map(\.title) == ["label", "train", "test", "(missing)", "total"])
+        func texts(_ key: String) throws -> [String] {
+            try #require(content.rows.first { $0.key == key }).cells.map { cell in
+                if case .spans(let spans) = cell { return spans.map(\.text).joined().trimmingCharacters(in: .whitespaces) }
+                return ""
+            }
+        }
+        for label in ["a", "b", "c"] {
+            let row = try texts(label)
+            let stats = acc.splits.keys.map { acc.labelBySplit[$0]?[label] ?? 0 }.reduce(0, +)
+            #expect(row.last == "\(acc.labels[label]!)")
+            #expect(stats == acc.labels[label]!)
+            #expect(row[3] == "\(acc.labelBySplit[StatsAccumulator.missingLabel]?[label] ?? 0)")
+        }
+        #expect(try texts("total") == ["total", "\(acc.splits["train"]!)", "\(acc.splits["test"]!)",
+                                       "\(acc.splits[StatsAccumulator.missingLabel]!)", "60"])
+        #expect(acc.splits[StatsAccumulator.missingLabel] == 12)
+        let records = (0..<d.recordCount).compactMap { i -> Record? in
+            if case .record(let r) = d.record(at: i) { return r }
+            return nil
+        }
+        var drills: [Drill] = []
+        for row in content.rows {
+            for case .drill(let drill)? in row.actions { drills.append(drill) }
+        }
+        #expect(drills.count == 3 * 5 + 3)
+        for drill in drills {
+            #expect(try Self.count(drill.expression, in: records, roles: d.roles) == drill.count, "\(drill.expression)")
+        }
+    }
+
     @Test func elementCrossTabCellsDrillDownExactly() throws {
         let lines = [
             #"{"text": "a", "label": "x", "tags": ["urgent", "urgent", "billing"]}"#,

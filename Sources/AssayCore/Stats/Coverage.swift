@@ -108,10 +108,11 @@ public struct Coverage: Sendable {
         public var columnTotals: [Int]
         public var rowTotals: [Int]
         public var thinFraction: Double
-        /// Whether cell (label `li`, column `ci`) is flagged: a gap, in a row of a label (the
-        /// row of records without one is no class to cover).
+        /// Whether cell (label `li`, column `ci`) is flagged: a gap, in a row of a label and a
+        /// column of a value (records without a label, or without a split, are no class and
+        /// no split to cover).
         public func isFlagged(_ li: Int, _ ci: Int) -> Bool {
-            labels[li] != StatsAccumulator.missingLabel && cells[li][ci].isGap
+            labels[li] != StatsAccumulator.missingLabel && columns[ci] != StatsAccumulator.missingLabel && cells[li][ci].isGap
         }
         public var flaggedCells: Int {
             labels.indices.reduce(0) { n, li in n + columns.indices.filter { isFlagged(li, $0) }.count }
@@ -128,9 +129,22 @@ public struct Coverage: Sendable {
         return out
     }
 
-    public func crossTab(_ field: String) -> CrossTab? {
+    /// The split or source role's label counts per value, `(missing)` included for records
+    /// without one (blank values too); nil for other fields.
+    public func roleTable(_ field: String) -> [String: [String: Int]]? {
+        if field == acc.splitField, !acc.labelBySplit.isEmpty { return acc.labelBySplit }
+        if field == acc.sourceField, !acc.labelBySource.isEmpty { return acc.labelBySource }
+        return nil
+    }
+
+    /// Label × `field`. A field's value table counts only the records that have the field;
+    /// with `roleColumns`, the split and source roles are counted from their role tables
+    /// instead, whose `(missing)` column holds the rest, as in stats' Label × split table.
+    public func crossTab(_ field: String, roleColumns: Bool = false) -> CrossTab? {
         let table: [String: [String: Int]]
-        if let t = acc.labelByValue[field] {
+        if roleColumns, let t = roleTable(field) {
+            table = t
+        } else if let t = acc.labelByValue[field] {
             table = t
         } else if field == acc.splitField {
             table = acc.labelBySplit
