@@ -458,16 +458,22 @@ public struct LabelsModel: Sendable {
                       Span("\(flags.count)", flags.isEmpty ? .number : .error), Span(" flags · "),
                       Span(acc.malformed.count.grouped, acc.malformed.isEmpty ? .number : .error), Span(" malformed")]]
         let pathWidth = min(24, max(5, acc.orderedFields.map { Sanitizer.spans($0.path, maxWidth: 30).width }.max() ?? 5))
+        let distinct = acc.orderedFields.map { f in
+            let d = f.distinct
+            return (d.exact ? "" : "~") + d.count.grouped
+        }
+        // As wide as its widest count: a fixed width cut `~1,000,000` to `~1,000,…`.
+        let distinctWidth = max(6, acc.malformed.count.grouped.count, distinct.map(\.count).max() ?? 0)
         c.columns = [GridColumn("field", width: pathWidth), GridColumn("types", width: 7),
                      GridColumn("missing", width: 6, right: true), GridColumn("empty", width: 6, right: true),
-                     GridColumn("distinct", width: 6, right: true), GridColumn("top values (Enter: all)", width: 10, flexible: true)]
+                     GridColumn("distinct", width: distinctWidth, right: true),
+                     GridColumn("top values (Enter: all)", width: 10, flexible: true)]
         if !acc.malformed.isEmpty {
             c.rows.append(GridRow(cells: [.text("✗ malformed", .error), .text(""), .text(""), .text(""),
                                           .text(acc.malformed.count.grouped, .error), .text("Enter or m lists them", .dim)],
                                   actions: [.showMalformed], key: "malformed"))
         }
-        for f in acc.orderedFields {
-            let d = f.distinct
+        for (f, distinctText) in zip(acc.orderedFields, distinct) {
             var topSpans: [Span] = []
             for (i, t) in top(f, 3).enumerated() {
                 if i > 0 { topSpans.append(Span(", ", .dim)) }
@@ -485,7 +491,7 @@ public struct LabelsModel: Sendable {
                                           .text(kinds.isEmpty ? "null" : kinds, f.isMixed ? .error : .normal),
                                           .text(f.path.hasSuffix("[]") ? "" : percent(f.missingRate(of: acc.records))),
                                           .text(percent(f.emptyRate(of: acc.records))),
-                                          .text((d.exact ? "" : "~") + d.count.grouped, .number),
+                                          .text(distinctText, .number),
                                           .spans(topSpans)],
                                   actions: [.openField(f.path)], key: f.path))
         }

@@ -1,4 +1,4 @@
-import AssayCore
+@testable import AssayCore
 import Foundation
 import Testing
 @testable import AssayTUI
@@ -190,6 +190,27 @@ import Testing
             if case .spans(let spans) = cell { out[column.title] = spans.map(\.text).joined() }
         }
         return out
+    }
+
+    /// The distinct column was 8 cells at any width, which cut `1,000,000` to `1,000,0…`.
+    @Test func fieldsDistinctColumnFitsItsCounts() {
+        var acc = StatsAccumulator()
+        var f = FieldStats(path: "id")
+        f.values.reserveCapacity(1_000_000)
+        for i in 0..<1_000_000 { f.values[String(i)] = 1 }
+        f.present = 1_000_000
+        f.kinds[.string] = 1_000_000
+        acc.records = 1_000_000
+        acc.fields["id"] = f
+        acc.fieldOrder = ["id"]
+        let content = LabelsModel.fields(acc, coverage: Coverage(acc))
+        let column = content.columns.firstIndex { $0.title == "distinct" }!
+        guard case .spans(let spans) = content.rows[0].cells[column] else {
+            Issue.record("no distinct count")
+            return
+        }
+        #expect(spans.map(\.text).joined() == "1,000,000")
+        #expect(content.columns[column].width == 9)
     }
 
     /// Missing and empty are shares of all records, as `assay stats` has them: the empty
