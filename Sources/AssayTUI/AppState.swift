@@ -446,7 +446,7 @@ public struct AppState: Sendable {
             }
             let id = takeScanID()
             malformed.locateID = id
-            message = StatusMessage("finding line \(entry.record.line)…")
+            message = StatusMessage(Self.findingLineMessage + "\(entry.record.line)…")
             return [.locateMalformed(id: id, record: entry.record)]
 
         case .promptInsert, .promptBackspace, .promptDelete, .promptCursor, .promptHome, .promptEnd,
@@ -486,6 +486,8 @@ public struct AppState: Sendable {
         case .located(let id, let index):
             guard id == malformed.locateID else { return [] }
             malformed.locateID = nil
+            // The search is over: "finding line N…" would stay until the next key.
+            if message?.text.hasPrefix(Self.findingLineMessage) == true { message = nil }
             guard let index else {
                 message = StatusMessage("couldn't find that line among the records", kind: .error)
                 return []
@@ -585,6 +587,9 @@ public struct AppState: Sendable {
             if message?.text == Self.followingMessage(filtering: filter != nil) { message = nil }
         }
     }
+
+    /// The start of the message shown while the slot of a malformed line is looked for.
+    static let findingLineMessage = "finding line "
 
     static func followingMessage(filtering: Bool) -> String {
         "following the last record while \(filtering ? "filtering" : "indexing")… any key stops"

@@ -170,6 +170,21 @@ import Testing
         #expect(d.state.currentRecord == 6)
     }
 
+    /// "finding line 7…" used to stay on the bottom line after the jump, until a key.
+    @Test func locatingAMalformedLineClearsItsMessage() {
+        var s = AppState(source: FakeSource(), size: Size(width: 80, height: 24))
+        s.apply(.malformedLoaded([MalformedRecord(file: "tickets.jsonl", line: 7, reason: "bad")], complete: true))
+        s.apply(.showMalformed)
+        guard case .locateMalformed(let id, _)? = s.apply(.malformedJump).first else {
+            Issue.record("no locate")
+            return
+        }
+        #expect(s.message?.text == "finding line 7…")
+        s.apply(.located(id: id, index: 6))
+        #expect(s.currentRecord == 6)
+        #expect(s.message == nil)
+    }
+
     @Test func escCancelsARunningScan() {
         var s = AppState(source: FakeSource(), size: Size(width: 80, height: 24))
         let effects = s.apply(.promptSubmit)  // nothing open: no effect
