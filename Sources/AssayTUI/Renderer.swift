@@ -40,14 +40,40 @@ public enum Renderer {
 
 /// "terminal too small", centred, instead of a squashed screen.
 enum TooSmallView {
+    /// The message, from the whole one to shorter ones for tiny terminals, as paragraphs
+    /// that wrap at spaces; the first one that fits without breaking a word is shown.
+    static func wordings(_ size: Size) -> [[String]] {
+        let need = "\(ScreenLayout.minimumSize.width)x\(ScreenLayout.minimumSize.height)"
+        return [["terminal too small", "need \(need), have \(size.width)x\(size.height)", "q quits"],
+                ["too small", "need \(need)", "q quits"],
+                ["need \(need)", "q quits"],
+                ["need \(need)"],
+                [need]]
+    }
+
+    /// Lines of the first wording that fits `size` (the last one, cut, when none does);
+    /// `headline` is how many of them come from the first paragraph.
+    static func lines(_ size: Size) -> (lines: [String], headline: Int) {
+        func wrap(_ paragraphs: [String]) -> [[String]] {
+            paragraphs.map { TextLayout.wrap([Span($0)], width: max(1, size.width)).map(\.plainText) }
+        }
+        let all = wordings(size)
+        for paragraphs in all.dropLast() {
+            let wrapped = wrap(paragraphs)
+            let wordsFit = paragraphs.allSatisfy { $0.split(separator: " ").allSatisfy { TextWidth.of($0) <= size.width } }
+            if wordsFit && wrapped.joined().count <= size.height { return (Array(wrapped.joined()), wrapped[0].count) }
+        }
+        let last = wrap(all[all.count - 1])
+        return (Array(last.joined()), last[0].count)
+    }
+
     static func render(size: Size, into buf: inout ScreenBuffer, theme: Theme) {
-        let min = ScreenLayout.minimumSize
-        let lines = ["terminal too small", "need \(min.width)x\(min.height), have \(size.width)x\(size.height)", "q quits"]
+        let (lines, headline) = lines(size)
         let top = max(0, (size.height - lines.count) / 2)
         for (i, l) in lines.enumerated() where top + i < size.height {
             let w = TextWidth.of(l)
             let x = max(0, (size.width - w) / 2)
-            buf.write(l, x: x, y: top + i, maxWidth: size.width - x, style: i == 0 ? theme.error : theme.normal, theme: theme)
+            buf.write(l, x: x, y: top + i, maxWidth: size.width - x, style: i < headline ? theme.error : theme.normal, theme: theme)
         }
     }
 }

@@ -88,6 +88,23 @@ import Testing
         assertScreen(e.draw(), named: "39x24")
     }
 
+    /// The message was cut at narrow sizes (`have 20x` at 20x5): it wraps, and tiny
+    /// terminals get shorter wording.
+    @Test func tooSmallMessageIsNeverCut() {
+        #expect(makeDriver(size: Size(width: 20, height: 5)).draw().lines
+                    == [" terminal too small ", "  need 40x10, have  ", "        20x5        ", "      q quits       ", String(repeating: " ", count: 20)])
+        #expect(makeDriver(size: Size(width: 10, height: 2)).draw().lines == ["need 40x10", " q quits  "])
+        // Wherever some wording fits, the screen holds one whole.
+        for width in 5..<60 {
+            for height in 1..<12 where width < 40 || height < 10 {
+                let size = Size(width: width, height: height)
+                let shown = makeDriver(size: size).draw().lines.joined(separator: " ").split(separator: " ").joined(separator: " ")
+                let expected = TooSmallView.wordings(size).map { $0.joined(separator: " ") }
+                #expect(expected.contains(shown), "at \(width)x\(height): \(shown)")
+            }
+        }
+    }
+
     @Test func indexingInProgress() {
         let source = FakeSource()
         source.setIndexed(12, complete: false)
