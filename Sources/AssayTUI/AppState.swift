@@ -673,8 +673,7 @@ public struct AppState: Sendable {
             findLabelsRow(f, forward: true)
             return []
         case .jump:
-            let t = text.trimmingSpaces
-            guard let n = Int(t), n >= 1 else {
+            guard let n = Self.recordNumber(text.trimmingSpaces), n >= 1 else {
                 p.error = FilterSyntaxError(position: 0, message: "type a record number from 1 to \(recordCount.grouped)")
                 prompt = p
                 return []
@@ -754,6 +753,16 @@ public struct AppState: Sendable {
                              pending: (from: from, forward: forward))
         effects.append(.startSearchScan(id: id, expression: expression, from: anchor))
         return effects
+    }
+
+    /// A number typed at `:`, also as the status line writes it, in groups of three
+    /// digits (`1,000`).
+    static func recordNumber(_ text: String) -> Int? {
+        let groups = text.split(separator: ",", omittingEmptySubsequences: false)
+        guard groups.count > 1 else { return Int(text) }
+        guard (1...3).contains(groups[0].count), groups.dropFirst().allSatisfy({ $0.count == 3 }),
+              groups.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }) else { return nil }
+        return Int(groups.joined())
     }
 
     mutating func setCursorToRecordOrNext(_ index: Int) {

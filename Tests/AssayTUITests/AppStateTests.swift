@@ -39,6 +39,19 @@ import Testing
         #expect(d.state.prompt == nil)
     }
 
+    /// Numbers as the status line shows them (`record 1,000/3,001`) used to be refused.
+    @Test func jumpTakesThousandsSeparators() {
+        let d = makeDriver(source: FakeSource(count: 2000))
+        d.send(":1,234\n")
+        #expect(d.state.currentRecord == 1233)
+        for bad in ["1,23", "12,3456", ",123", "1,,234", "1,2a4"] {
+            d.send(":\(bad)\n")
+            #expect(d.state.prompt?.error != nil, "\(bad)")
+            d.send("<Esc>")
+        }
+        #expect(d.state.currentRecord == 1233)
+    }
+
     @Test func qGoesBackThenQuits() {
         let d = makeDriver()
         d.send("\n?")
