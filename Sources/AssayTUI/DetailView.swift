@@ -73,7 +73,9 @@ public enum DetailView {
 
     /// `key: value`, wrapped; containers put their items on the following lines.
     static func field(_ key: String, _ v: FieldValue, indent: Int, width: Int) -> [[Span]] {
-        let keySpans = Sanitizer.spans(key, maxWidth: width).map { Span($0.text, $0.role == .normal ? .key : $0.role) }
+        // A name too long for the line is cut with `…`, keeping room for the `:`.
+        let keySpans = TextLayout.truncate(Sanitizer.spans(key, maxWidth: width), to: max(1, width - indent - 1))
+            .map { Span($0.text, $0.role == .normal ? .key : $0.role) }
         let head: [Span] = [spaces(indent)] + keySpans + [Span(":", .dim)]
         switch v {
         case .object(let members) where !members.isEmpty:

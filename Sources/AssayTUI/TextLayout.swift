@@ -49,6 +49,14 @@ public enum TextLayout {
         }
         var units: [Unit] = []
         for span in spans {
+            if span.role == .escape {
+                // Each escape (`\x1b`, `\u200d`, `↵`) is one unit: split over two lines, its
+                // second half would read as text.
+                for code in escapeCodes(span.text) {
+                    units.append(Unit(text: code, role: .escape, width: TextWidth.of(code), isSpace: false))
+                }
+                continue
+            }
             for u in span.text.unicodeScalars {
                 let w = TextWidth.of(u)
                 if w == 0, !units.isEmpty {
@@ -110,5 +118,19 @@ public enum TextLayout {
             for u in line { out.appendMerging(Span(u.text, u.role)) }
             return out
         }
+    }
+
+    /// The escapes of an escape span, which holds them run together (`\x1b\x1b`): each
+    /// starts at a backslash, or is one symbol (`↵`, `⇥`); their own characters are ASCII.
+    static func escapeCodes(_ text: String) -> [String] {
+        var codes: [String] = []
+        for u in text.unicodeScalars {
+            if u == "\\" || !u.isASCII || codes.isEmpty {
+                codes.append(String(u))
+            } else {
+                codes[codes.count - 1].unicodeScalars.append(u)
+            }
+        }
+        return codes
     }
 }

@@ -12,4 +12,32 @@ import Testing
         #expect(plain.contains { $0.contains("… 200000 more characters not shown (300000 in all)") })
         #expect(plain.last?.contains("label: a") == true)
     }
+
+    static func plainLines(_ value: FieldValue, width: Int) -> [String] {
+        let record = Record(index: 0, fileIndex: 0, line: 1, value: value)
+        return DetailView.lines(for: .record(record), roles: Roles(text: ["text"]), width: width).map { $0.map(\.text).joined() }
+    }
+
+    /// Wrapping used to split an escape (`\x1b` as `\` and `x1b`), which then read as text.
+    @Test func escapesWrapWhole() {
+        let text = String(repeating: "\u{1B}", count: 30) + " 👨\u{200D}👩\u{200D}👦 " + String(repeating: "ab\u{200D}", count: 20)
+        let lines = Self.plainLines(.object([.init("text", .string(text))]), width: 60)
+        #expect(lines.count > 2)
+        for line in lines {
+            let body = line.drop { $0 == " " }
+            #expect(!body.hasPrefix("x1b") && !body.hasPrefix("u200d") && !body.hasPrefix("1b") && !body.hasPrefix("200d"), "\(line)")
+            #expect(!line.hasSuffix("\\") && !line.hasSuffix("\\x") && !line.hasSuffix("\\u"), "\(line)")
+        }
+        // The escapes are all there.
+        let joined = lines.joined()
+        #expect(joined.components(separatedBy: "\\x1b").count - 1 == 30)
+        #expect(joined.components(separatedBy: "\\u200d").count - 1 == 22)
+    }
+
+    /// A field name longer than the line was cut with no mark, its `:` lost.
+    @Test func longFieldNamesAreCutWithAnEllipsis() {
+        let lines = Self.plainLines(.object([.init(String(repeating: "F", count: 500), .string("val"))]), width: 60)
+        #expect(lines.first { $0.contains("FFF") } == String(repeating: "F", count: 58) + "…:")
+        #expect(lines.joined().contains("val"))
+    }
 }
