@@ -15,5 +15,7 @@ import Testing
         // The last column is not cut by the cap (only by the line width).
         let sentence = String(repeating: "x", count: 100)
         #expect(Table.render([["a", "b"], ["x", sentence]]).contains(sentence))
+        // Without a cap (the Files table: paths differ at their ends), nothing is cut.
+        #expect(Table.render([["a", "b"], [sentence, "1"]], columnCap: nil).contains(sentence + "  1"))
     }
 }

@@ -420,7 +420,9 @@ public struct StatsReport: Sendable {
             out += "\n" + sec.title + "\n"
             out += sec.lines.map { "  " + $0 + "\n" }.joined()
             if !sec.table.isEmpty {
-                out += Table.render(sec.table, rightAligned: sec.rightAligned, indent: 2, maxWidth: sec.title == "Fields" ? width : 200)
+                // File paths are shown whole (two long ones differ at their ends).
+                out += Table.render(sec.table, rightAligned: sec.rightAligned, indent: 2, maxWidth: sec.title == "Fields" ? width : 200,
+                                    columnCap: sec.title == "Files" ? nil : Table.columnCap)
             }
             out += sec.trailer.map { "  " + $0 + "\n" }.joined()
         }
@@ -490,10 +492,11 @@ enum Table {
     /// paragraph) is cut, so the columns after it stay on the line.
     static let columnCap = 48
 
-    static func render(_ rows: [[String]], rightAligned: Set<Int> = [], indent: Int = 0, maxWidth: Int = 200) -> String {
+    static func render(_ rows: [[String]], rightAligned: Set<Int> = [], indent: Int = 0, maxWidth: Int = 200,
+                       columnCap: Int? = Table.columnCap) -> String {
         guard let first = rows.first else { return "" }
         let rows = rows.map { r in
-            r.enumerated().map { i, c in i < r.count - 1 ? TerminalText.truncate(c, to: columnCap) : c }
+            r.enumerated().map { i, c in i < r.count - 1 ? columnCap.map { TerminalText.truncate(c, to: $0) } ?? c : c }
         }
         var widths = [Int](repeating: 0, count: first.count)
         for r in rows { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], TerminalText.width(c)) } }
