@@ -71,12 +71,28 @@ public enum DetailView {
 
     static func spaces(_ n: Int) -> Span { Span(String(repeating: " ", count: max(0, n))) }
 
+    /// Cells of indentation for `indent` (two a level). Capped at a third of the width:
+    /// uncapped, a value nested 47 levels deep started past the edge of 100 columns.
+    static func indentCells(_ indent: Int, width: Int) -> Int { min(indent, max(2, width / 3)) }
+
+    /// The indentation span for `indent`. Past the cap the levels no longer line up, so
+    /// the depth (top-level fields are depth 1) is written at the end of the indentation.
+    static func indentation(_ indent: Int, width: Int) -> Span {
+        let cells = indentCells(indent, width: width)
+        guard cells < indent else { return spaces(indent) }
+        let depth = indent / 2 + 1
+        for mark in ["depth \(depth) ", "\(depth) "] where mark.count <= cells {
+            return Span(String(repeating: " ", count: cells - mark.count) + mark, .dim)
+        }
+        return spaces(cells)
+    }
+
     /// `key: value`, wrapped; containers put their items on the following lines.
     static func field(_ key: String, _ v: FieldValue, indent: Int, width: Int) -> [[Span]] {
         // A name too long for the line is cut with `…`, keeping room for the `:`.
-        let keySpans = TextLayout.truncate(Sanitizer.spans(key, maxWidth: width), to: max(1, width - indent - 1))
+        let keySpans = TextLayout.truncate(Sanitizer.spans(key, maxWidth: width), to: max(1, width - indentCells(indent, width: width) - 1))
             .map { Span($0.text, $0.role == .normal ? .key : $0.role) }
-        let head: [Span] = [spaces(indent)] + keySpans + [Span(":", .dim)]
+        let head: [Span] = [indentation(indent, width: width)] + keySpans + [Span(":", .dim)]
         switch v {
         case .object(let members) where !members.isEmpty:
             return [head] + members.flatMap { field($0.key, $0.value, indent: indent + 2, width: width) }
@@ -96,7 +112,7 @@ public enum DetailView {
 
     /// One array element: `- value`, with nested members indented under it.
     static func item(prefix: String, _ v: FieldValue, indent: Int, width: Int) -> [[Span]] {
-        let head: [Span] = [spaces(indent), Span("-", .dim)]
+        let head: [Span] = [indentation(indent, width: width), Span("-", .dim)]
         switch v {
         case .object(let members) where !members.isEmpty:
             var lines = members.flatMap { field($0.key, $0.value, indent: indent + 2, width: width) }
@@ -119,7 +135,7 @@ public enum DetailView {
         case .array(let items):
             return items.flatMap { item(prefix: "- ", $0, indent: indent, width: width) }
         default:
-            return scalar(v, head: [spaces(indent)], indent: indent, width: width)
+            return scalar(v, head: [indentation(indent, width: width)], indent: indent, width: width)
         }
     }
 
@@ -144,13 +160,13 @@ public enum DetailView {
         let total = text.unicodeScalars.count
         if total > Self.maxCharacters {
             shown = String(String.UnicodeScalarView(text.unicodeScalars.prefix(Self.maxCharacters)))
-            cutNote = [spaces(indent + 2), Span("… \(total - Self.maxCharacters) more characters not shown (\(total) in all)", .dim)]
+            cutNote = [spaces(indentCells(indent, width: width) + 2), Span("… \(total - Self.maxCharacters) more characters not shown (\(total) in all)", .dim)]
         }
         let paragraphs = Sanitizer.lines(shown, mode: .multiline).map { line in
             line.map { $0.role == .normal ? Span($0.text, role) : $0 }
         }
         let headWidth = head.width
-        let contIndent = indent + 2
+        let contIndent = indentCells(indent, width: width) + 2
         var out: [[Span]] = []
         // The value starts on the head line if its first line fits there, or if it is
         // long text anyway (it wraps under the key).

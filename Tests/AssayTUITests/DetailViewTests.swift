@@ -40,4 +40,27 @@ import Testing
         #expect(lines.first { $0.contains("FFF") } == String(repeating: "F", count: 58) + "…:")
         #expect(lines.joined().contains("val"))
     }
+
+    /// Indentation grew two cells a level with no limit: at 99 cells, keys from level 47
+    /// on started past the edge and the leaf of a 60-level object never showed.
+    @Test func deepNestingStaysOnScreen() {
+        var v = FieldValue.string("LEAF_VALUE_visible?")
+        for i in (0..<60).reversed() { v = .object([.init("k\(i)", v)]) }
+        for width in [99, 39] {
+            let lines = Self.plainLines(.object([.init("meta", v)]), width: width)
+            for line in lines.dropFirst() {
+                #expect(TextWidth.of(line) <= width, "\(line)")
+                #expect(!line.allSatisfy { $0 == " " }, "a blank line at width \(width)")
+            }
+            for i in 0..<59 { #expect(lines.contains { $0.hasSuffix(" k\(i):") }, "k\(i) at width \(width)") }
+            #expect(lines.last?.hasSuffix("k59: LEAF_VALUE_visible?") == true, "\(lines.last ?? "")")
+            #expect(lines.last?.contains("depth 61 ") == true, "\(lines.last ?? "")")
+        }
+        // Deep arrays too.
+        var a = FieldValue.string("LEAF")
+        for _ in 0..<500 { a = .array([a, .string("x")]) }
+        let lines = Self.plainLines(.object([.init("d", a)]), width: 99)
+        #expect(lines.allSatisfy { TextWidth.of($0) <= 99 })
+        #expect(lines.contains { $0.contains("LEAF") })
+    }
 }
