@@ -54,6 +54,10 @@ public enum GridCell: Sendable, Hashable {
     case spans([Span])
     /// A bar filling `fraction` of the column.
     case bar(Double, SpanRole)
+    /// Text whose `tail` stays visible when the column is too narrow: the start is cut
+    /// instead. For abbreviated long values, whose starts may be the same and whose
+    /// `#hash` ends tell them apart.
+    case keepingTail([Span], tail: [Span])
 
     static func text(_ s: String, _ role: SpanRole = .normal) -> GridCell { .spans([Span(s, role)]) }
     /// Untrusted text (labels, values, paths).
@@ -68,12 +72,17 @@ public struct GridColumn: Sendable, Hashable {
     public var rightAligned: Bool
     /// Takes the room left over (at most one per grid).
     public var flexible: Bool
+    /// The width the column's content wants: when every column fits with room to spare,
+    /// the column widens up to this before the flexible one takes the rest (a value
+    /// list's values, which a fixed width cut at any terminal width).
+    public var upTo: Int?
 
-    init(_ title: String, width: Int, right: Bool = false, flexible: Bool = false) {
+    init(_ title: String, width: Int, right: Bool = false, flexible: Bool = false, upTo: Int? = nil) {
         self.title = title
         self.width = max(width, TextWidth.of(title))
         rightAligned = right
         self.flexible = flexible
+        self.upTo = upTo
     }
 }
 
@@ -449,6 +458,17 @@ public struct LabelsModel: Sendable {
         return Sanitizer.spans(v, maxWidth: 40)
     }
 
+    /// A value as shown in the value list, which may be wide: an abbreviated long value
+    /// (start + `… #hash`) keeps its hash in view, since values with the same start
+    /// differ only there.
+    static func valueCell(_ v: String) -> GridCell {
+        if v.allSatisfy(\.isWhitespace) { return .spans(valueSpans(v)) }
+        let maxWidth = 400
+        guard let hash = FieldStats.abbreviatedHash(v) else { return .spans(Sanitizer.spans(v, maxWidth: maxWidth)) }
+        let start = String(v.utf8.dropLast(hash.utf8.count + "… #".utf8.count))!
+        return .keepingTail(Sanitizer.spans(start, maxWidth: maxWidth) + [Span("…", .dim)], tail: [Span(" #" + hash, .dim)])
+    }
+
     static func fields(_ acc: StatsAccumulator, coverage: Coverage) -> SectionContent {
         var c = SectionContent()
         let flags = coverage.fieldFlags
@@ -526,16 +546,24 @@ public struct LabelsModel: Sendable {
         }
         let shown = top(f, 200)
         let maxCount = max(1, shown.first?.count ?? 1, missing)
-        let valueWidth = min(32, max(9, shown.map { valueSpans($0.value).width }.max() ?? 5))
-        c.columns = [GridColumn("value", width: valueWidth), GridColumn("count", width: max(5, maxCount.grouped.count), right: true),
+        let cells = shown.map { valueCell($0.value) }
+        let widest = cells.map { cell -> Int in
+            switch cell {
+            case .spans(let s): s.width
+            case .keepingTail(let s, let tail): s.width + tail.width
+            case .bar: 0
+            }
+        }.max() ?? 5
+        let valueWidth = min(32, max(9, widest))
+        c.columns = [GridColumn("value", width: valueWidth, upTo: max(valueWidth, widest)), GridColumn("count", width: max(5, maxCount.grouped.count), right: true),
                      GridColumn("share", width: 6, right: true), GridColumn(shown.count < d.count ? "top \(shown.count)" : "", width: 8, flexible: true)]
         if missing > 0, !f.path.hasSuffix("[]") {
             c.rows.append(GridRow(cells: [.text("(missing)", .dim), .text(missing.grouped, .number), .text(pct(missing, records)),
                                           .bar(Double(missing) / Double(maxCount), .dim)],
                                   actions: [path.map { .drill(Drill("missing(\($0))", count: missing)) }], key: "(missing)", role: .dim))
         }
-        for v in shown {
-            c.rows.append(GridRow(cells: [.spans(valueSpans(v.value)), .text(v.count.grouped, .number), .text(pct(v.count, max(1, records))),
+        for (v, cell) in zip(shown, cells) {
+            c.rows.append(GridRow(cells: [cell, .text(v.count.grouped, .number), .text(pct(v.count, max(1, records))),
                                           .bar(Double(v.count) / Double(maxCount), .literal)],
                                   actions: [FilterText.tableValue(f.path, v.value).map { .drill(Drill($0, count: v.count)) }], key: v.value))
         }

@@ -203,6 +203,14 @@ enum GridView {
         var x = 0
         var placed: [Placed] = []
         let nFrozen = min(frozen, columns.count)
+        var columns = columns
+        var spare = width - columns.reduce(-gap) { $0 + $1.width + gap }
+        for i in columns.indices where spare > 0 {
+            guard let wanted = columns[i].upTo, wanted > columns[i].width else { continue }
+            let add = min(spare, wanted - columns[i].width)
+            columns[i].width += add
+            spare -= add
+        }
         for i in 0..<nFrozen {
             placed.append(Placed(index: i, x: x, width: columns[i].width))
             x += columns[i].width + gap
@@ -278,6 +286,11 @@ enum GridView {
                 switch row.cells[p.index] {
                 case .spans(let s):
                     let fitted = col.rightAligned ? rightAlign(s, p.width) : TextLayout.truncate(s, to: p.width)
+                    if cellBase != base { buf.fill(Rect(x: inner.x + p.x, y: y, width: p.width, height: 1), style: cellBase) }
+                    buf.write(fitted, x: inner.x + p.x, y: y, maxWidth: p.width, base: cellBase, theme: theme)
+                case .keepingTail(let s, let tail):
+                    let fitted = s.width + tail.width <= p.width || tail.width + 2 > p.width
+                        ? TextLayout.truncate(s + tail, to: p.width) : TextLayout.truncate(s, to: p.width - tail.width) + tail
                     if cellBase != base { buf.fill(Rect(x: inner.x + p.x, y: y, width: p.width, height: 1), style: cellBase) }
                     buf.write(fitted, x: inner.x + p.x, y: y, maxWidth: p.width, base: cellBase, theme: theme)
                 case .bar(let fraction, let role):

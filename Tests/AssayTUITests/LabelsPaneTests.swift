@@ -181,6 +181,35 @@ import Testing
         #expect(drills.map(\.count).sorted() == [1, 3])
     }
 
+    /// The value list cut values at 32 cells at any width and showed no `#hash` of an
+    /// abbreviated long value, so two long texts with the same start looked the same.
+    @Test func valueListUsesTheWidthAndShowsHashes() throws {
+        let common = String(repeating: "A", count: 1_500)
+        var lines = (0..<5).map { _ in #"{"text": "\#(common)xxxxxxxxxxxxxxxxxxxx"}"# }
+        lines += (0..<5).map { _ in #"{"text": "\#(common)yyyyyyyyyyyyyyyyyyyy"}"# }
+        lines += [#"{"text": "Dear support, why does my receipt show the wrong date? Thanks"}"#]
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("assay-tui-\(UUID().uuidString).jsonl")
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let d = try Dataset.open([url.path])
+        let acc = StatsScan.run(d)
+        let content = LabelsModel.fieldValues(try #require(acc.fields["text"]), records: acc.records)
+        let hashes = content.rows.compactMap { FieldStats.abbreviatedHash($0.key ?? "") }
+        #expect(hashes.count == 2)
+        for width in [100, 250] {
+            var buf = ScreenBuffer(size: Size(width: width, height: 6))
+            GridView.render(content, cursor: 0, top: 0, column: nil, theme: .standard, into: &buf,
+                            area: Rect(x: 0, y: 0, width: width, height: 6))
+            let screen = buf.lines
+            for h in hashes { #expect(screen.contains { $0.contains(" #\(h)") }, "#\(h) at \(width) columns") }
+            #expect(screen.contains { $0.contains("why does my receipt show the wrong date? Thanks") }, "\(screen)")
+        }
+        // Narrow: the start is cut, the hash stays.
+        var buf = ScreenBuffer(size: Size(width: 60, height: 6))
+        GridView.render(content, cursor: 0, top: 0, column: nil, theme: .standard, into: &buf, area: Rect(x: 0, y: 0, width: 60, height: 6))
+        for h in hashes { #expect(buf.lines.contains { $0.contains("AAAA… #\(h)") }, "\(buf.lines)") }
+    }
+
     /// The Fields view's texts of `path`'s row, by column title.
     static func fieldRow(_ path: String, _ acc: StatsAccumulator) throws -> [String: String] {
         let content = LabelsModel.fields(acc, coverage: Coverage(acc))
