@@ -157,6 +157,8 @@ public struct LabelsModel: Sendable {
     public var longTexts: Drill?
 
     public static let shortThreshold = 5
+    /// The words-mode "short": at most one word, about what under 5 characters is.
+    public static let shortWordThreshold = 2
 
     public func content(_ s: LabelsSection) -> SectionContent { sections[s] ?? SectionContent() }
 
@@ -599,13 +601,18 @@ public struct LabelsModel: Sendable {
         }
         c.summary = [Self.quantileSpans("chars", acc.textChars), Self.quantileSpans("words", acc.textWords)]
         let t = FilterText.field(textPath) ?? "text"
-        let pairs = acc.textChars.pairs
         emptyTexts = Drill("\(t) ~ \"^\\s*$\"", count: acc.emptyTexts)
-        let shortN = Self.count(pairs, 0, Self.shortThreshold)
-        shortTexts = Drill("len(\(t)) < \(Self.shortThreshold)", count: shortN)
-        let p99 = acc.textChars.quantile(0.99) ?? 0
+        // Rows, histogram and the `<`/`>` shortcuts all measure in the unit shown:
+        // `words(text)` filters count words exactly as the scan does.
+        let h = words ? acc.textWords : acc.textChars
+        let pairs = h.pairs
+        let measure = words ? "words" : "len"
+        let shortAt = words ? Self.shortWordThreshold : Self.shortThreshold
+        let shortN = Self.count(pairs, 0, shortAt)
+        shortTexts = Drill("\(measure)(\(t)) < \(shortAt)", count: shortN)
+        let p99 = h.quantile(0.99) ?? 0
         let longN = Self.count(pairs, p99 + 1, nil)
-        longTexts = Drill("len(\(t)) > \(p99)", count: longN)
+        longTexts = Drill("\(measure)(\(t)) > \(p99)", count: longN)
         let all = acc.textChars.total
         let unit = words ? "words" : "chars"
         let maxLabel = max(5, (acc.textCharsByLabel.keys.map { Sanitizer.spans($0, maxWidth: 30).width }.max() ?? 5))
@@ -614,7 +621,7 @@ public struct LabelsModel: Sendable {
                      GridColumn("share", width: 6, right: true), GridColumn("(w: chars/words)", width: 10, flexible: true)]
         c.rows.append(GridRow(cells: [.text("e empty or blank", .key), .text(acc.emptyTexts.grouped, .number), .text(Self.pct(acc.emptyTexts, all))],
                               actions: [.drill(emptyTexts!)], key: "empty"))
-        c.rows.append(GridRow(cells: [.text("< short (< \(Self.shortThreshold) chars)", .key), .text(shortN.grouped, .number), .text(Self.pct(shortN, all))],
+        c.rows.append(GridRow(cells: [.text("< short (< \(shortAt) \(unit))", .key), .text(shortN.grouped, .number), .text(Self.pct(shortN, all))],
                               actions: [.drill(shortTexts!)], key: "short"))
         c.rows.append(GridRow(cells: [.text("> long (> p99 = \(p99))", .key), .text(longN.grouped, .number), .text(Self.pct(longN, all))],
                               actions: [.drill(longTexts!)], key: "long"))
@@ -622,13 +629,11 @@ public struct LabelsModel: Sendable {
             c.rows.append(GridRow(cells: [.text("no text", .dim), .text(acc.missingTexts.grouped, .number), .text("")],
                                   actions: [FilterText.field(textPath).map { .drill(Drill("missing(\($0))", count: acc.missingTexts)) }], key: "missing"))
         }
-        let h = words ? acc.textWords : acc.textChars
-        let hp = words ? h.pairs : pairs
         let edges = words ? Self.wordEdges : Self.charEdges
         var buckets: [(lo: Int, hi: Int?, n: Int)] = []
         for (i, lo) in edges.enumerated() {
             let hi = i + 1 < edges.count ? edges[i + 1] : nil
-            buckets.append((lo, hi, Self.count(hp, lo, hi)))
+            buckets.append((lo, hi, Self.count(pairs, lo, hi)))
         }
         if let first = buckets.firstIndex(where: { $0.n > 0 }), let last = buckets.lastIndex(where: { $0.n > 0 }) {
             buckets = Array(buckets[first...last])
@@ -636,17 +641,14 @@ public struct LabelsModel: Sendable {
             buckets = []
         }
         c.rows.append(GridRow(cells: [.text("")], actions: [], key: nil))
-        c.rows.append(.heading("histogram of \(unit) per text" + (words ? " (word counts can't be filtered; w for chars)" : "")))
+        c.rows.append(.heading("histogram of \(unit) per text"))
         let maxN = max(1, buckets.map(\.n).max() ?? 1)
         for b in buckets {
             let name = b.hi.map { $0 - b.lo == 1 ? "\(b.lo)" : "\(b.lo)–\($0 - 1)" } ?? "\(b.lo)+"
-            var action: RowAction?
-            if !words {
-                let lower = b.lo == 0 ? nil : "len(\(t)) >= \(b.lo)"
-                let upper = b.hi.map { "len(\(t)) < \($0)" }
-                let expr = [lower, upper].compactMap { $0 }.joined(separator: " && ")
-                action = .drill(Drill(expr.isEmpty ? "has(\(t))" : expr, count: b.n))
-            }
+            let lower = b.lo == 0 ? nil : "\(measure)(\(t)) >= \(b.lo)"
+            let upper = b.hi.map { "\(measure)(\(t)) < \($0)" }
+            let expr = [lower, upper].compactMap { $0 }.joined(separator: " && ")
+            let action = RowAction.drill(Drill(expr.isEmpty ? "has(\(t))" : expr, count: b.n))
             c.rows.append(GridRow(cells: [.text(name), .text(b.n.grouped, .number), .text(Self.pct(b.n, all)),
                                           .bar(Double(b.n) / Double(maxN), .literal)],
                                   actions: [action], key: name))

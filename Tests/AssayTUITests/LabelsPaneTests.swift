@@ -41,6 +41,9 @@ import Testing
             settings.fieldDetail = f.path
             models.append(LabelsModel(acc: acc, roles: source.roles, settings: settings))
         }
+        settings.fieldDetail = nil
+        settings.words = true
+        models.append(LabelsModel(acc: acc, roles: source.roles, settings: settings))
         let records = (0..<source.recordCount).compactMap { source.record(at: $0).record }
         var seen = Set<String>()
         for m in models {
@@ -350,6 +353,33 @@ import Testing
         #expect(d.state.filter?.expression.text == "len(text) < 5")
         d.send("2>")
         #expect(d.state.filter?.expression.text.hasPrefix("len(text) > ") == true)
+    }
+
+    /// In words mode the short/long rows kept the character thresholds (`> p99 = 227`,
+    /// the chars p99) and the histogram rows had no drill-down, though `words(text)` filters.
+    @Test func wordsModeRowsMeasureWords() {
+        let d = makeLabelsDriver()
+        d.send("tw")
+        let content = d.state.labels.content
+        func drill(_ key: String) -> Drill? {
+            if case .drill(let dr)? = content.rows.first(where: { $0.key == key })?.actions.first { return dr }
+            return nil
+        }
+        let p99 = StatsFake.tickets.acc.textWords.quantile(0.99) ?? 0
+        #expect(p99 == 41)
+        #expect(drill("short")?.expression == "words(text) < 2")
+        #expect(drill("long")?.expression == "words(text) > 41")
+        #expect(drill("10–19")?.expression == "words(text) >= 10 && words(text) < 20")
+        #expect(drill("10–19")?.count == 833)
+        let texts = content.rows.flatMap { $0.cells }.compactMap { cell -> String? in
+            if case .spans(let s) = cell { return s.map(\.text).joined() }
+            return nil
+        }
+        #expect(texts.contains("> long (> p99 = 41)"))
+        #expect(texts.contains("< short (< 2 words)"))
+        #expect(!texts.contains { $0.contains("can't be filtered") })
+        d.send(">")
+        #expect(d.state.filter?.expression.text == "words(text) > 41")
     }
 
     @Test func malformedLinesComeFromTheStatsScan() {
