@@ -122,11 +122,15 @@ public protocol RecordSource: AnyObject, Sendable {
     /// What opening the data noticed (a Latin-1 fallback, data after a JSON document, a
     /// role flag naming no field), each naming its file.
     var allNotices: [String] { get }
+    /// The path of file `fileIndex` (a record's `fileIndex`) when the source reads several
+    /// files, so a record's detail can say where it came from; nil for a single file.
+    func filePath(at fileIndex: Int) -> String?
 }
 
 extension RecordSource {
     public func wantWholeIndex() {}
     public var allNotices: [String] { [] }
+    public func filePath(at fileIndex: Int) -> String? { nil }
 
     public func malformedSlots(in range: Range<Int>) -> [(index: Int, record: MalformedRecord)] {
         var out: [(index: Int, record: MalformedRecord)] = []

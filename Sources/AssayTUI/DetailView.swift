@@ -13,7 +13,9 @@ public enum DetailView {
         if let c = ctx.cache.detail, c.key == key {
             lines = c.lines
         } else {
-            lines = Self.lines(for: ctx.source.record(at: index), roles: state.roles, width: width)
+            let result = ctx.source.record(at: index)
+            let file = result.record.flatMap { ctx.source.filePath(at: $0.fileIndex) }
+            lines = Self.lines(for: result, roles: state.roles, width: width, file: file)
             ctx.cache.detail = (key, lines)
         }
         ctx.cache.overlayLineCount = lines.count
@@ -37,8 +39,9 @@ public enum DetailView {
         }
     }
 
-    /// The lines of the detail view of `result` for `width` cells.
-    public static func lines(for result: RecordResult, roles: Roles, width: Int) -> [[Span]] {
+    /// The lines of the detail view of `result` for `width` cells; `file` names the file
+    /// of a record read from several (a line number alone does not say where it is).
+    public static func lines(for result: RecordResult, roles: Roles, width: Int, file: String? = nil) -> [[Span]] {
         var out: [[Span]] = []
         switch result {
         case .malformed(let m, let index):
@@ -47,7 +50,18 @@ public enum DetailView {
             out += field("line", .number(String(m.line)), indent: 0, width: width)
             out += field("reason", .string(m.reason), indent: 0, width: width)
         case .record(let r):
-            out.append([Span("line \(r.line)", .dim)] + roleSummary(roles))
+            var place = "line \(r.line)"
+            if let file {
+                // A long path keeps its end, the file's name.
+                var path = Sanitizer.plain(file)
+                let room = max(8, width - TextWidth.of(place) - 4)
+                if TextWidth.of(path) > room {
+                    while TextWidth.of(path) > room - 1 { path.removeFirst() }
+                    path = "…" + path
+                }
+                place += " of " + path
+            }
+            out.append([Span(place, .dim)] + roleSummary(roles))
             switch r.value {
             case .object(let members):
                 for m in members { out += field(m.key, m.value, indent: 0, width: width) }

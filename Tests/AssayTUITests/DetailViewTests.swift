@@ -1,4 +1,5 @@
 import AssayCore
+import Foundation
 import Testing
 @testable import AssayTUI
 
@@ -62,5 +63,25 @@ import Testing
         let lines = Self.plainLines(.object([.init("d", a)]), width: 99)
         #expect(lines.allSatisfy { TextWidth.of($0) <= 99 })
         #expect(lines.contains { $0.contains("LEAF") })
+    }
+
+    /// In a folder, the detail said only `line 2`, not which of the files it was.
+    @Test func recordsOfAFolderNameTheirFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("assay-detail-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data("{\"a\": 1}\n{\"a\": 2}\n".utf8).write(to: dir.appendingPathComponent("first.jsonl"))
+        try Data("{\"a\": 3}\n{\"a\": 4}\n".utf8).write(to: dir.appendingPathComponent("second.jsonl"))
+        let d = try Dataset.open([dir.path])
+        d.waitForIndex()
+        let driver = AppDriver(source: d, backend: MemoryBackend(size: Size(width: 80, height: 24)), theme: .standard)
+        driver.start()
+        driver.send("G\n")
+        let screen = driver.draw().lines
+        #expect(screen.contains { $0.contains("line 2 of ") && $0.contains("second.jsonl") }, "\(screen)")
+        #expect(screen.contains { $0.contains("a: 4") })
+        // One file: nothing to tell apart.
+        let one = try Dataset.open([dir.appendingPathComponent("first.jsonl").path])
+        #expect(one.filePath(at: 0) == nil)
     }
 }
