@@ -219,6 +219,13 @@ public final class Dataset: RecordSource, @unchecked Sendable {
         }
     }
 
+    /// Which file a record came from (its `fileIndex`), for the browser's record detail: in
+    /// a folder, the line number alone does not say where the record is. Nil for one file.
+    public func filePath(at fileIndex: Int) -> String? {
+        guard files.count > 1, files.indices.contains(fileIndex) else { return nil }
+        return files[fileIndex].path
+    }
+
     /// Block until every file is indexed.
     public func waitForIndex() {
         wantWholeIndex()
