@@ -20,6 +20,15 @@ import Testing
         return out
     }
 
+    /// A dataset of these JSON Lines (in a temporary file, gone once mapped) and its counts.
+    static func scan(_ lines: [String]) throws -> (Dataset, StatsAccumulator) {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("assay-tui-\(UUID().uuidString).jsonl")
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let d = try Dataset.open([url.path])
+        return (d, StatsScan.run(d))
+    }
+
     static func count(_ expression: String, in records: [Record], roles: Roles) throws -> Int {
         let e = try FilterExpression(expression)
         var n = 0
@@ -144,11 +153,7 @@ import Testing
         var lines = [#"{"id": "again", "label": "a"}"#]
         lines += (0..<12_000).map { #"{"id": "u-\#($0)", "label": "a"}"# }
         lines += [#"{"id": "again", "label": "b"}"#]
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("assay-tui-\(UUID().uuidString).jsonl")
-        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: url)
-        defer { try? FileManager.default.removeItem(at: url) }
-        let d = try Dataset.open([url.path])
-        let acc = StatsScan.run(d)
+        let (_, acc) = try Self.scan(lines)
         let id = try #require(acc.fields["id"])
         let content = LabelsModel.fieldValues(id, records: acc.records)
         #expect(content.notes.contains { $0.map(\.text).joined().contains("listing those seen more than once") })
@@ -162,11 +167,7 @@ import Testing
         let long = String(repeating: "a long review text ", count: 80)
         var lines = (0..<3).map { #"{"text": "\#(long)", "label": "l\#($0)"}"# }
         lines.append(#"{"text": "\#(long)!", "label": "l0"}"#)
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("assay-tui-\(UUID().uuidString).jsonl")
-        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: url)
-        defer { try? FileManager.default.removeItem(at: url) }
-        let d = try Dataset.open([url.path])
-        let acc = StatsScan.run(d)
+        let (d, acc) = try Self.scan(lines)
         let content = LabelsModel.fieldValues(try #require(acc.fields["text"]), records: acc.records)
         let records = (0..<d.recordCount).compactMap { i -> Record? in
             if case .record(let r) = d.record(at: i) { return r }
@@ -191,11 +192,7 @@ import Testing
         var lines = (0..<5).map { _ in #"{"text": "\#(common)xxxxxxxxxxxxxxxxxxxx"}"# }
         lines += (0..<5).map { _ in #"{"text": "\#(common)yyyyyyyyyyyyyyyyyyyy"}"# }
         lines += [#"{"text": "Dear support, why does my receipt show the wrong date? Thanks"}"#]
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("assay-tui-\(UUID().uuidString).jsonl")
-        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: url)
-        defer { try? FileManager.default.removeItem(at: url) }
-        let d = try Dataset.open([url.path])
-        let acc = StatsScan.run(d)
+        let (_, acc) = try Self.scan(lines)
         let content = LabelsModel.fieldValues(try #require(acc.fields["text"]), records: acc.records)
         let hashes = content.rows.compactMap { FieldStats.abbreviatedHash($0.key ?? "") }
         #expect(hashes.count == 2)
@@ -249,11 +246,7 @@ import Testing
     /// share used to be out of the records that have the field (50% here, not 25%).
     @Test func fieldsEmptyAndMissingAreSharesOfAllRecords() throws {
         let lines = [#"{"text": "a", "note": ""}"#, #"{"text": "b", "note": "n"}"#, #"{"text": "c"}"#, #"{"text": "d"}"#]
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("assay-tui-\(UUID().uuidString).jsonl")
-        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: url)
-        defer { try? FileManager.default.removeItem(at: url) }
-        let d = try Dataset.open([url.path])
-        let acc = StatsScan.run(d)
+        let (d, acc) = try Self.scan(lines)
         let note = try Self.fieldRow("note", acc)
         #expect(note["missing"] == "50.0%")
         #expect(note["empty"] == "25.0%")
@@ -275,11 +268,7 @@ import Testing
             let split = i % 10 == 0 ? "" : i % 10 == 1 ? #", "split": " ""# : i % 3 == 0 ? #", "split": "test""# : #", "split": "train""#
             lines.append(#"{"text": "t\#(i)", "label": "\#(["a", "b", "c"][i % 3])"\#(split)}"#)
         }
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("assay-tui-\(UUID().uuidString).jsonl")
-        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: url)
-        defer { try? FileManager.default.removeItem(at: url) }
-        let d = try Dataset.open([url.path])
-        let acc = StatsScan.run(d)
+        let (d, acc) = try Self.scan(lines)
         #expect(acc.splitField == "split")
         let model = LabelsModel(acc: acc, roles: d.roles, settings: LabelsSettings())
         let content = model.content(.crossTab)
@@ -321,11 +310,7 @@ import Testing
             #"{"text": "c", "label": "y", "tags": ["billing", "billing"]}"#,
             #"{"text": "d", "label": "y", "tags": []}"#,
         ]
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("assay-tui-\(UUID().uuidString).jsonl")
-        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: url)
-        defer { try? FileManager.default.removeItem(at: url) }
-        let d = try Dataset.open([url.path])
-        let acc = StatsScan.run(d)
+        let (d, acc) = try Self.scan(lines)
         var settings = LabelsSettings()
         settings.crossField = "tags[]"
         let model = LabelsModel(acc: acc, roles: d.roles, settings: settings)
