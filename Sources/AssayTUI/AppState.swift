@@ -641,6 +641,19 @@ public struct AppState: Sendable {
         return effects
     }
 
+    /// The fields an expression reads that are neither a role nor a path of `known` (the
+    /// sampled records' leaves, `[N]` elements matching `[]`), nor a container above one.
+    static func unknownFields(_ references: [String], known: [String]) -> [String] {
+        let roleNames: Set = ["text", "label", "split", "source", "id"]
+        let paths = Set(known.map { $0.replacing(/\[\d+\]/, with: "[]") })
+        return references.filter { ref in
+            let r = ref.replacing(/\[\d+\]/, with: "[]")
+            return !roleNames.contains(r) && !paths.contains(r)
+                && !paths.contains { $0.hasPrefix(r + ".") || $0.hasPrefix(r + "[") }
+                && !(r.hasSuffix("[]") && paths.contains(String(r.dropLast(2))))
+        }
+    }
+
     /// `/regex` searches the text; `/field:regex` one field, when `field` names a
     /// known field or role. Case is ignored unless the pattern has a capital.
     static func searchExpression(_ input: String, fieldPaths: [String]) -> (field: String, pattern: String) {
@@ -837,9 +850,12 @@ public struct AppState: Sendable {
                     }
                     message = StatusMessage(text)
                 } else {
-                    message = StatusMessage(n == 0
-                        ? "no records match \(filter!.expression.text)"
-                        : "\(n.grouped) of \(total.grouped) records match")
+                    var text = n == 0 ? "no records match \(filter!.expression.text)" : "\(n.grouped) of \(total.grouped) records match"
+                    if n == 0, let unknown = Self.unknownFields(filter!.expression.fieldReferences, known: fieldPaths).first {
+                        // Most often a text written without quotes (`label == shipping`).
+                        text += " · no field \(unknown) in the first records (text goes in quotes: \"\(unknown)\")"
+                    }
+                    message = StatusMessage(text)
                 }
             }
             setCursor(row: browse.cursor)

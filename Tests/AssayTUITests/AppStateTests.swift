@@ -88,6 +88,21 @@ import Testing
         #expect(d.state.currentRecord == 7)  // the cursor stays on the record
     }
 
+    /// `label == shipping` compares with a field `shipping`, which no record has: 0 matches
+    /// used to come with no hint that a text goes in quotes.
+    @Test func noMatchesNamesAFieldNoRecordHas() {
+        let d = makeDriver()
+        d.send("flabel == shipping\n")
+        #expect(d.state.filter?.matches == [])
+        #expect(d.state.message?.text == #"no records match label == shipping · no field shipping in the first records (text goes in quotes: "shipping")"#)
+        // Known fields, containers above them, elements and roles give no hint.
+        d.send("c" + #"fmeta.url == "x" || meta.tags[] == "y" || (has(meta) && split == "nope")\#n"#)
+        #expect(d.state.filter?.matches == [])
+        #expect(d.state.message?.text.contains("no field") == false)
+        #expect(AppState.unknownFields(["instances[0].output", "instances[].output", "instances", "nope"],
+                                       known: ["instances[1].output"]) == ["nope"])
+    }
+
     @Test func badFilterKeepsThePromptWithThePosition() {
         let d = makeDriver()
         d.send(#"flabel == "spam" && (len(text) < 20"# + "\n")
