@@ -182,6 +182,29 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
         self.steps = steps
     }
 
+    /// `path` with every element number as `[]` (`instances[0].output` →
+    /// `instances[].output`), as the Fields table and the scan's trie spell paths.
+    public static func anyElement(_ path: String) -> String {
+        path.replacing(/\[\d+\]/, with: "[]")
+    }
+
+    /// Every path that leaf paths (`Record` leaves: `meta.url`, `instances[0].output`)
+    /// reach, to tell whether a path a user typed names a field: each leaf and each
+    /// container above it (`meta`, `instances[0]`, `instances`), as written and with
+    /// element numbers as `[]`.
+    public static func reachable(from leaves: some Sequence<String>) -> Set<String> {
+        var paths = Set<String>()
+        for leaf in leaves {
+            var p = leaf
+            while !p.isEmpty, paths.insert(p).inserted {
+                paths.insert(anyElement(p))
+                guard let cut = p.lastIndex(where: { $0 == "." || $0 == "[" }) else { break }
+                p = String(p[..<cut])
+            }
+        }
+        return paths
+    }
+
     public var description: String {
         var out = ""
         for step in steps {

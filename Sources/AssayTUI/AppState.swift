@@ -644,22 +644,24 @@ public struct AppState: Sendable {
     /// The fields an expression reads that are neither a role nor a path of `known` (the
     /// sampled records' leaves, `[N]` elements matching `[]`), nor a container above one.
     static func unknownFields(_ references: [String], known: [String]) -> [String] {
-        let roleNames: Set = ["text", "label", "split", "source", "id"]
-        let paths = Set(known.map { $0.replacing(/\[\d+\]/, with: "[]") })
+        let reachable = FieldPath.reachable(from: known)
+        // `tags[]` reads the elements of a leaf that is an array of values (`tags`).
+        let leaves = Set(known.map(FieldPath.anyElement))
         return references.filter { ref in
-            let r = ref.replacing(/\[\d+\]/, with: "[]")
-            return !roleNames.contains(r) && !paths.contains(r)
-                && !paths.contains { $0.hasPrefix(r + ".") || $0.hasPrefix(r + "[") }
-                && !(r.hasSuffix("[]") && paths.contains(String(r.dropLast(2))))
+            let r = FieldPath.anyElement(ref)
+            return !roleNames.contains(r) && !reachable.contains(r)
+                && !(r.hasSuffix("[]") && leaves.contains(String(r.dropLast(2))))
         }
     }
+
+    /// The names a filter or a `/field:` search reads beside field paths: the roles.
+    static let roleNames: Set<String> = ["text", "label", "split", "source", "id"]
 
     /// `/regex` searches the text; `/field:regex` one field, when `field` names a
     /// known field or role. Case is ignored unless the pattern has a capital.
     static func searchExpression(_ input: String, fieldPaths: [String]) -> (field: String, pattern: String) {
         if let colon = input.firstIndex(of: ":") {
             let field = String(input[..<colon])
-            let roleNames = ["text", "label", "split", "source", "id"]
             if !field.isEmpty, fieldPaths.contains(field) || roleNames.contains(field) {
                 return (field, String(input[input.index(after: colon)...]))
             }

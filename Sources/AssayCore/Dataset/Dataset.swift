@@ -152,20 +152,14 @@ public final class Dataset: RecordSource, @unchecked Sendable {
 
     static func unknownRoleFields(_ o: RoleOverrides, sample: [Record]) -> [String] {
         guard !sample.isEmpty else { return [] }
-        var paths = Set<String>()
+        let leaves = sample.flatMap { $0.value.leaves().map(\.path) }
+        let paths = FieldPath.reachable(from: leaves)
+        // The top-level fields, first seen first.
         var order: [String] = []
-        for r in sample {
-            for leaf in r.value.leaves() {
-                // Every prefix too (`meta` of `meta.url`), and `[]` for any element index.
-                var p = leaf.path
-                while !p.isEmpty, paths.insert(p).inserted {
-                    if !p.contains("[") && !p.contains(".") { order.append(p) }
-                    let elements = p.replacing(/\[\d+\]/, with: "[]")
-                    paths.insert(elements)
-                    guard let cut = p.lastIndex(where: { $0 == "." || $0 == "[" }) else { break }
-                    p = String(p[..<cut])
-                }
-            }
+        var seen = Set<String>()
+        for leaf in leaves {
+            let top = String(leaf.prefix { $0 != "." && $0 != "[" })
+            if !top.isEmpty, seen.insert(top).inserted { order.append(top) }
         }
         let flags: [(String, String?)] = [("--label", o.label), ("--split", o.split), ("--source", o.source), ("--id", o.id)]
             + (o.text ?? []).map { ("--text", $0) }
