@@ -47,7 +47,7 @@ public struct Coverage: Sendable {
 
     public var splitComparison: SplitComparison? {
         // Past the cap the "labels" are not classes (an id picked as the label): nothing to compare.
-        guard acc.labelBySplit.count >= 2, acc.labels.count <= StatsAccumulator.labelBreakdownCap else { return nil }
+        guard acc.labelBySplit.count >= 2, acc.hasLabelBreakdowns else { return nil }
         let splits = acc.labelBySplit.keys.sorted { StatsReport.splitOrder($0, $1) }
         let totals = splits.map { s in acc.labelBySplit[s]!.values.reduce(0, +) }
         var labels = Set<String>()
@@ -154,7 +154,7 @@ public struct Coverage: Sendable {
             return nil
         }
         // Past the cap the "labels" are not classes (an id picked as the label): no table of them.
-        guard !table.isEmpty, acc.labels.count <= StatsAccumulator.labelBreakdownCap else { return nil }
+        guard !table.isEmpty, acc.hasLabelBreakdowns else { return nil }
         let columns = table.keys.sorted { StatsReport.splitOrder($0, $1) }
         var labelTotals: [String: Int] = [:]
         for m in table.values { for (l, c) in m { labelTotals[l, default: 0] += c } }

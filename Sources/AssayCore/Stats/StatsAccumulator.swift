@@ -244,7 +244,7 @@ public struct StatsAccumulator: Sendable {
         let label = roles.label.flatMap { record.field($0) }.flatMap(\.roleValue)
         let labelKey = label ?? Self.missingLabel
         // Past the cap no cross-tab is made (`Coverage.crossTab`): none is counted either.
-        let crossLabel = roles.label == nil || labels.count > Self.labelBreakdownCap ? nil : labelKey
+        let crossLabel = roles.label == nil || !hasLabelBreakdowns ? nil : labelKey
         visit(record.value, path: "", record: record.index, label: crossLabel)
 
         if let label { labels[label, default: 0] += 1 } else if roles.label != nil { unlabelled += 1 }
@@ -263,7 +263,7 @@ public struct StatsAccumulator: Sendable {
                 let (chars, words) = TextKernels.measure(text)
                 textChars.add(chars)
                 textWords.add(words)
-                if roles.label != nil && labels.count <= Self.labelBreakdownCap {
+                if roles.label != nil && hasLabelBreakdowns {
                     textCharsByLabel[labelKey, default: IntHistogram()].add(chars)
                     textWordsByLabel[labelKey, default: IntHistogram()].add(words)
                 }
@@ -367,17 +367,21 @@ public struct StatsAccumulator: Sendable {
         missingTexts += o.missingTexts
     }
 
-    /// `FieldStats.keepRepeatsIfTruncated` on every field.
+    /// Whether the labels counted are few enough to be classes and get breakdowns by
+    /// label (text lengths, cross-tabs, split differences): at most `labelBreakdownCap`.
+    public var hasLabelBreakdowns: Bool { labels.count <= Self.labelBreakdownCap }
+
     /// Past `labelBreakdownCap` labels, no breakdowns by label (text lengths, cross-tabs).
     /// Scans stop counting them once a chunk has that many labels (all the labels have
     /// more), so what is kept depends on the labels counted, never on chunking.
     mutating func dropLabelBreakdownsPastCap() {
-        guard labels.count > Self.labelBreakdownCap else { return }
+        guard !hasLabelBreakdowns else { return }
         textCharsByLabel = [:]
         textWordsByLabel = [:]
         labelByValue = [:]
     }
 
+    /// `FieldStats.keepRepeatsIfTruncated` on every field.
     mutating func keepRepeatsOfTruncatedFields() {
         for p in fieldOrder where fields[p]?.valuesTruncated == true { fields[p]!.keepRepeatsIfTruncated() }
     }

@@ -272,7 +272,7 @@ public struct StatsReport: Sendable {
             if let ir = imbalanceRatio { title += ", imbalance \(Self.format(ir, 1))x (largest/smallest)" }
             if let h = normalizedEntropy { title += ", normalised entropy \(Self.format(h, 3))" }
             var sec = Section(title: title)
-            if acc.labels.count > StatsAccumulator.labelBreakdownCap {
+            if !acc.hasLabelBreakdowns {
                 sec.lines = ["more than \(Self.grouped(StatsAccumulator.labelBreakdownCap)) labels, so no cross-tabs, split differences or text lengths by label "
                     + "(is \(t(r.label!)) a label? --label sets it)"]
             }
