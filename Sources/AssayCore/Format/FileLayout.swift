@@ -194,11 +194,11 @@ public enum FormatSniffer {
     /// UTF-8 than valid. Then the 0-based line of the first invalid one; nil for UTF-8 (a
     /// few broken lines among valid UTF-8 text are malformed records, not another encoding).
     static func latin1Line(_ sample: UnsafeRawBufferPointer) -> Int? {
-        guard UTF8Validation.firstInvalid(sample) != nil else { return nil }
+        guard UTF8Validation.firstInvalid(sample) != nil, let base = sample.baseAddress else { return nil }
         var valid = 0, invalid = 0, firstInvalid: Int?
         var line = 0, i = 0
         while i < sample.count {
-            let nl = sample[i...].firstIndex(of: Bytes.newline) ?? sample.count
+            let nl = Bytes.find(Bytes.newline, in: base, from: i, to: sample.count)
             let bytes = UnsafeRawBufferPointer(rebasing: sample[i..<nl])
             if bytes.contains(where: { $0 >= 0x80 }) {
                 if UTF8Validation.firstInvalid(bytes) == nil {
@@ -254,10 +254,12 @@ public enum FormatSniffer {
     /// first line is broken. A pretty-printed document's lines are fragments (`"train": [`,
     /// `{...},` with its comma) and rarely parse alone.
     static func mostLinesAreObjects(_ sample: UnsafeRawBufferPointer, after start: Int) -> Bool {
+        guard let base = sample.baseAddress else { return false }
         var objects = 0, lines = 0
-        var i = (sample[start...].firstIndex(of: Bytes.newline) ?? sample.count) + 1
+        var i = Bytes.find(Bytes.newline, in: base, from: start, to: sample.count) + 1
         while i < sample.count, lines < 8 {
-            guard let nl = sample[i...].firstIndex(of: Bytes.newline) else { break }
+            let nl = Bytes.find(Bytes.newline, in: base, from: i, to: sample.count)
+            guard nl < sample.count else { break }
             let line = UnsafeRawBufferPointer(rebasing: sample[i..<nl])
             i = nl + 1
             guard line.contains(where: { !Bytes.isSpace($0) }) else { continue }
