@@ -16,15 +16,25 @@ struct FastJSONLScanner {
     private let keys = KeyTrie()
     private var nodeElement: [Int32] = [-1]
     private var nodeRole: [UInt8] = [0]
-    private var nodeTextIndex: [Int8] = [-1]
 
     // MARK: per-node counts
+    /// What `commit` reads of a node for each value, in one place (one cache line, no
+    /// Swift array checks): its roles, and its tables, unretained (kept alive by the arrays
+    /// below).
+    private struct NodeInfo: BitwiseCopyable {
+        var role: UInt8
+        var textIndex: Int8
+        var isElement: Bool
+        /// The node has too many values for a cross-tab with the label.
+        var crossDropped = false
+        var counter: Unmanaged<ByteCounter>
+        var cross: Unmanaged<PairCounts>
+        var lengths: Unmanaged<Tally>
+    }
+    private let nodeInfo = ScanBuffer<NodeInfo>(capacity: 16)
     /// Per node: present, last record seen, empty, and six kind counts (see `NodeCounts`).
     private let counts = NodeCounts()
     private var counters: [ByteCounter]
-    /// The same objects, unretained (kept alive by `counters`): the per-value updates then
-    /// cost no reference counting.
-    private var counterRefs: [Unmanaged<ByteCounter>]
     private let sketches = NodeSketches()
     private var arrayLengths: [Tally] = [Tally()]
 
@@ -36,13 +46,6 @@ struct FastJSONLScanner {
     /// For the label, split and source fields: the role table's entry of each entry of the
     /// field's own value table, so a role value costs one lookup (the field's) per record.
     private let labelOf = EntryMap(), splitOf = EntryMap(), sourceOf = EntryMap()
-    /// Role values' field-table entries found in pass 1 of `commit`, taken by pass 2.
-    private struct RoleValue: BitwiseCopyable {
-        var event: Int
-        var hash: UInt64
-        var entry: Int32
-    }
-    private let roleValues = ScanBuffer<RoleValue>(capacity: 4)
     private var labelBySplit = PairCounts()
     private var labelBySource = PairCounts()
     private var unlabelled = 0
@@ -93,12 +96,12 @@ struct FastJSONLScanner {
         keys.appendNode()  // the root
         let counter = ByteCounter(cap: FieldStats.valueCap)
         counters = [counter]
-        counterRefs = [Unmanaged.passUnretained(counter)]
         let pairs = PairCounts()
         cross = [pairs]
-        crossRefs = [Unmanaged.passUnretained(pairs)]
         splitKeyNode = -2
         sourceKeyNode = -2
+        nodeInfo.append(NodeInfo(role: 0, textIndex: -1, isElement: false, counter: .passUnretained(counter),
+                                 cross: .passUnretained(pairs), lengths: .passUnretained(arrayLengths[0])))
     }
 
     // MARK: trie
@@ -171,18 +174,17 @@ struct FastJSONLScanner {
         if path == Dataset.derivedSplitField { role |= Self.roleDerivedSplitKey }
         if path == Dataset.derivedSourceField { role |= Self.roleDerivedSourceKey }
         nodeRole.append(role)
-        nodeTextIndex.append(Int8(ti ?? -1))
         counts.append()
         let counter = ByteCounter(cap: FieldStats.valueCap)
         counters.append(counter)
-        counterRefs.append(Unmanaged.passUnretained(counter))
         sketches.append()
-        arrayLengths.append(Tally())
+        let lengths = Tally()
+        arrayLengths.append(lengths)
         let pairs = PairCounts()
         cross.append(pairs)
-        crossRefs.append(Unmanaged.passUnretained(pairs))
-        crossDropped.append(false)
-        nodeIsElement.append(path.contains("[]"))
+        nodeInfo.append(NodeInfo(role: role, textIndex: Int8(ti ?? -1), isElement: path.contains("[]"),
+                                 counter: .passUnretained(counter), cross: .passUnretained(pairs),
+                                 lengths: .passUnretained(lengths)))
         if hasIndexedRoles { nodeArrayDepth[id] = path.ranges(of: "[]").count }
         fieldOrder.append(id)
         return id
@@ -216,10 +218,6 @@ struct FastJSONLScanner {
     private var fieldOrder: [Int32] = []
     /// label entry << 32 | value entry → count, per node, while the node has few values.
     private var cross: [PairCounts]
-    private var crossRefs: [Unmanaged<PairCounts>]
-    private var crossDropped: [Bool] = [false]
-    /// Whether a node's path is inside an array (`tags[]`, `items[].label`).
-    private var nodeIsElement: [Bool] = [false]
     private var crossSeenInRecord: [Int64] = []
     /// Text lengths (characters, words) per label entry + 1 (0: no label).
     private var textByLabel: [(chars: Tally, words: Tally)] = []
@@ -564,9 +562,20 @@ struct FastJSONLScanner {
 
     // MARK: committing a record
 
+    /// Cross-tab updates of the record being committed, applied once its label is known.
+    private struct PendingCross: BitwiseCopyable {
+        var node: Int32
+        var entry: Int32
+    }
+    private let pendingCross = ScanBuffer<PendingCross>(capacity: 16)
+
+    /// One pass over the record's events: every field's counts, and the role values (the
+    /// first occurrence of a role field decides) as they come. Cross-tab counts wait for the
+    /// end, when the record's label is known.
     private mutating func commit(record: Int) {
         records += 1
         if !crossSeenInRecord.isEmpty { crossSeenInRecord.removeAll(keepingCapacity: true) }
+        pendingCross.removeAll()
         var label: Int32 = -1, split: Int32 = -1, source: Int32 = -1
         var labelSeen = false, splitSeen = false, sourceSeen = false
         var textSeen: UInt64 = 0
@@ -576,139 +585,101 @@ struct FastJSONLScanner {
         if hasAliases {
             for k in 0..<events.count { events.base[k].node = canonicalNode[Int(events.base[k].node)] }
         }
-        do {
-            let sbase: UnsafeRawPointer? = UnsafeRawPointer(scratch.base)
-            @inline(__always) func pointer(_ e: Event) -> UnsafeRawPointer? {
-                e.inScratch && e.kind != .object ? sbase.map { $0 + e.offset } : base + e.offset
-            }
-            // Pass 1: role values (the first occurrence of a role field decides).
-            for k in 0..<events.count {
-                let e = events.base[k]
-                let n = Int(e.node)
-                let r = nodeRole[n] & Self.valueRoles
-                if r == 0 || e.roleDenied { continue }
-                if e.kind == .null {
+        let sbase: UnsafeRawPointer? = UnsafeRawPointer(scratch.base)
+        let overflow = self.overflow
+        for k in 0..<events.count {
+            let e = events.base[k]
+            let n = Int(e.node)
+            let info = nodeInfo.base + n
+            let c = counts.row(n)
+            let repeated = c[NodeCounts.lastRecord] == record
+            // A key repeated in one object (or a path spelled twice): the first counts, for
+            // the field as for the roles. Array elements and the overflow bucket repeat by
+            // design (`FieldStats.repeats`).
+            if repeated && !info.pointee.isElement && e.node != overflow { continue }
+            c[NodeCounts.kinds + Self.kindIndex(e.kind)] += 1
+            let r = e.roleDenied ? 0 : info.pointee.role & Self.valueRoles
+            if e.kind == .null {
+                if r != 0 {
                     if r & Self.roleLabel != 0 { labelSeen = true }
                     if r & Self.roleSplit != 0 { splitSeen = true }
                     if r & Self.roleSource != 0 { sourceSeen = true }
-                    if r & Self.roleText != 0 { textSeen |= 1 << UInt64(nodeTextIndex[n]) }
-                    continue
+                    if r & Self.roleText != 0 { textSeen |= 1 << UInt64(info.pointee.textIndex) }
                 }
-                let p = pointer(e)
-                // Containers are re-read as compact JSON.
-                var valueBytes: [UInt8]? = nil
-                if e.kind == .array || e.kind == .object {
-                    let end = e.kind == .object ? e.length : containerEnd(from: e.offset)
-                    let v = (try? JSONParser.parsePrefix(UnsafeRawBufferPointer(start: base + e.offset, count: end - e.offset)))
-                    valueBytes = Array((v?.compactJSON ?? "").utf8)
+                continue
+            }
+            let p = e.inScratch && e.kind != .object ? sbase.map { $0 + e.offset } : base + e.offset
+            if !repeated {
+                c[NodeCounts.lastRecord] = record
+                c[NodeCounts.present] += 1
+                switch e.kind {
+                case .array: if e.length == 0 { c[NodeCounts.empty] += 1 }
+                case .object: if e.inScratch { c[NodeCounts.empty] += 1 }
+                case .string: if Self.isBlank(p, e.length) { c[NodeCounts.empty] += 1 }
+                default: break
                 }
-                let blank = e.kind == .string && Self.isBlank(p, e.length)
-                // A scalar role value is looked up in its field's own table first (pass 2
-                // takes that entry); the role table's entry then usually comes from the map.
-                var field: (hash: UInt64, entry: Int32) = (0, -1)
-                let tableRole = (r & Self.roleLabel != 0 && !labelSeen) || (r & Self.roleSplit != 0 && !splitSeen)
-                    || (r & Self.roleSource != 0 && !sourceSeen)
-                if tableRole && !blank && valueBytes == nil {
-                    field = fieldValue(node: n, p, e.length)
-                    roleValues.append(RoleValue(event: k, hash: field.hash, entry: field.entry))
-                }
-                func entry(_ c: inout ByteCounter, _ map: EntryMap) -> Int32 {
-                    if let vb = valueBytes {
-                        return vb.withUnsafeBytes { c.add($0.baseAddress, vb.count, hash: StableHash.hash($0), n: 1) }
-                    }
-                    if field.entry >= 0 {
-                        let known = map[field.entry]
-                        if known >= 0 {
-                            c.add(entry: known)
-                            return known
-                        }
-                    }
-                    // The field's table hashed the same bytes.
-                    let x = c.add(p, e.length, hash: field.hash, n: 1)
-                    if field.entry >= 0 { map[field.entry] = x }
-                    return x
-                }
-                if r & Self.roleLabel != 0 && !labelSeen {
-                    labelSeen = true
-                    if !blank { label = entry(&labels, labelOf) }
-                }
-                if r & Self.roleSplit != 0 && !splitSeen {
-                    splitSeen = true
-                    if !blank { split = entry(&splits, splitOf) }
-                }
-                if r & Self.roleSource != 0 && !sourceSeen {
-                    sourceSeen = true
-                    if !blank { source = entry(&sources, sourceOf) }
-                }
-                if r & Self.roleText != 0 {
-                    let bit: UInt64 = 1 << UInt64(nodeTextIndex[n])
-                    if textSeen & bit == 0 {
-                        textSeen |= bit
-                        textParts += 1
-                        let m: (chars: Int, words: Int)
-                        if let vb = valueBytes {
-                            m = vb.withUnsafeBytes { TextKernels.measure($0.baseAddress!, vb.count) }
-                        } else {
-                            m = TextKernels.measure(p ?? base, e.length, controls: e.controls)
-                        }
-                        chars += m.chars
-                        words += m.words
+            }
+            var field: (hash: UInt64, entry: Int32) = (0, -1)
+            switch e.kind {
+            case .array:
+                info.pointee.lengths._withUnsafeGuaranteedRef { $0.add(e.length) }
+            case .object:
+                break
+            default:
+                field = fieldValue(node: n, p, e.length)
+                let counter = info.pointee.counter
+                // Values in the table reach the distinct-count sketch when the counts are
+                // handed over (`accumulator()`); only those turned away go now.
+                if field.entry < 0 { HyperLogLog.add(hash: field.hash, to: sketches.registers(n)) }
+                if trackCross && !info.pointee.crossDropped {
+                    if field.entry < 0 || counter._withUnsafeGuaranteedRef({ $0.count }) > StatsAccumulator.crossTabCap {
+                        info.pointee.crossDropped = true
+                    } else if !info.pointee.isElement || firstInRecord(node: e.node, value: field.entry) {
+                        pendingCross.append(PendingCross(node: e.node, entry: field.entry))
                     }
                 }
             }
-            // Pass 2: every field, and label × value for fields with few values.
-            var nextRoleValue = 0
-            for k in 0..<events.count {
-                let e = events.base[k]
-                let n = Int(e.node)
-                let c = counts.row(n)
-                let repeated = c[NodeCounts.lastRecord] == record
-                // A key repeated in one object (or a path spelled twice): the first counts,
-                // as for the roles. Array elements and the overflow bucket repeat by design
-                // (`FieldStats.repeats`).
-                if repeated && !nodeIsElement[n] && e.node != overflow { continue }
-                c[NodeCounts.kinds + Self.kindIndex(e.kind)] += 1
-                if e.kind == .null { continue }
-                let p = pointer(e)
-                if !repeated {
-                    c[NodeCounts.lastRecord] = record
-                    c[NodeCounts.present] += 1
-                    switch e.kind {
-                    case .array: if e.length == 0 { c[NodeCounts.empty] += 1 }
-                    case .object: if e.inScratch { c[NodeCounts.empty] += 1 }
-                    case .string: if Self.isBlank(p, e.length) { c[NodeCounts.empty] += 1 }
-                    default: break
-                    }
-                }
-                switch e.kind {
-                case .array:
-                    arrayLengths[n].add(e.length)
-                case .object:
-                    break
-                default:
-                    let h: UInt64, v: Int32
-                    if nextRoleValue < roleValues.count, roleValues[nextRoleValue].event == k {
-                        h = roleValues[nextRoleValue].hash
-                        v = roleValues[nextRoleValue].entry
-                        nextRoleValue += 1
+            guard r != 0 else { continue }
+            // A role value: a container is re-read as compact JSON.
+            var valueBytes: [UInt8]? = nil
+            if e.kind == .array || e.kind == .object {
+                let end = e.kind == .object ? e.length : containerEnd(from: e.offset)
+                let v = (try? JSONParser.parsePrefix(UnsafeRawBufferPointer(start: base + e.offset, count: end - e.offset)))
+                valueBytes = Array((v?.compactJSON ?? "").utf8)
+            }
+            let blank = e.kind == .string && Self.isBlank(p, e.length)
+            if r & Self.roleLabel != 0 && !labelSeen {
+                labelSeen = true
+                if !blank { label = Self.roleEntry(labels, labelOf, valueBytes, p, e.length, field) }
+            }
+            if r & Self.roleSplit != 0 && !splitSeen {
+                splitSeen = true
+                if !blank { split = Self.roleEntry(splits, splitOf, valueBytes, p, e.length, field) }
+            }
+            if r & Self.roleSource != 0 && !sourceSeen {
+                sourceSeen = true
+                if !blank { source = Self.roleEntry(sources, sourceOf, valueBytes, p, e.length, field) }
+            }
+            if r & Self.roleText != 0 {
+                let bit: UInt64 = 1 << UInt64(info.pointee.textIndex)
+                if textSeen & bit == 0 {
+                    textSeen |= bit
+                    textParts += 1
+                    let m: (chars: Int, words: Int)
+                    if let vb = valueBytes {
+                        m = vb.withUnsafeBytes { TextKernels.measure($0.baseAddress!, vb.count) }
                     } else {
-                        (h, v) = fieldValue(node: n, p, e.length)
+                        m = TextKernels.measure(p ?? base, e.length, controls: e.controls)
                     }
-                    let counter = counterRefs[n]
-                    // Values in the table reach the distinct-count sketch when the counts
-                    // are handed over (`accumulator()`); only those turned away go now.
-                    if v < 0 { HyperLogLog.add(hash: h, to: sketches.registers(n)) }
-                    if trackCross && !crossDropped[n] {
-                        if v < 0 || counter._withUnsafeGuaranteedRef({ $0.count }) > StatsAccumulator.crossTabCap {
-                            crossDropped[n] = true
-                        } else if !nodeIsElement[n] || firstInRecord(node: e.node, value: v) {
-                            crossRefs[n]._withUnsafeGuaranteedRef { $0.add(v, label: label) }
-                        }
-                    }
+                    chars += m.chars
+                    words += m.words
                 }
             }
         }
-        roleValues.removeAll()
+        for i in 0..<pendingCross.count {
+            let x = pendingCross.base[i]
+            nodeInfo.base[Int(x.node)].cross._withUnsafeGuaranteedRef { $0.add(x.entry, label: label) }
+        }
         if roles.label != nil {
             if label < 0 { unlabelled += 1 }
         }
@@ -738,12 +709,33 @@ struct FastJSONLScanner {
         }
     }
 
+    /// A role value's entry in its role table `c`. A scalar's entry in its field's own table
+    /// (`field`, already counted there) usually gives it through `map` without a lookup.
+    @inline(__always)
+    private static func roleEntry(_ c: ByteCounter, _ map: EntryMap, _ valueBytes: [UInt8]?, _ p: UnsafeRawPointer?,
+                           _ length: Int, _ field: (hash: UInt64, entry: Int32)) -> Int32 {
+        if let vb = valueBytes {
+            return vb.withUnsafeBytes { c.add($0.baseAddress, vb.count, hash: StableHash.hash($0), n: 1) }
+        }
+        if field.entry >= 0 {
+            let known = map[field.entry]
+            if known >= 0 {
+                c.add(entry: known)
+                return known
+            }
+        }
+        // The field's table hashed the same bytes.
+        let x = c.add(p, length, hash: field.hash, n: 1)
+        if field.entry >= 0 { map[field.entry] = x }
+        return x
+    }
+
     /// Count a scalar value in its field's table: the value's hash, and its entry (-1 when
     /// the table is full and does not hold it).
     @inline(__always)
     private mutating func fieldValue(node n: Int, _ p: UnsafeRawPointer?, _ length: Int) -> (hash: UInt64, entry: Int32) {
         let h = StableHash.hash(p ?? base, length)
-        let counter = counterRefs[n]
+        let counter = nodeInfo.base[n].counter
         guard length > FieldStats.longValue else {
             return (h, counter._withUnsafeGuaranteedRef { $0.add(p, length, hash: h) })
         }
@@ -869,7 +861,7 @@ struct FastJSONLScanner {
             for id in fieldOrder {
                 let n = Int(id)
                 let path = nodePath[n]
-                if crossDropped[n] {
+                if nodeInfo[n].crossDropped {
                     acc.crossTabDropped.insert(path)
                     continue
                 }
