@@ -82,6 +82,9 @@ struct FastJSONLScanner {
     private var end = 0
     private var sawSplitKey = false
     private var sawSourceKey = false
+    /// Whether the record gets a split or source from its file's name, which a top-level
+    /// key of that name stops (so only then are top-level keys checked for it).
+    private var derives = false
     private let splitKeyNode: Int32
     private let sourceKeyNode: Int32
 
@@ -240,7 +243,8 @@ struct FastJSONLScanner {
 
     /// Parse the object starting at `from` (after spaces), into the record's events; `pos`
     /// is then past the spaces following it.
-    private mutating func parseTopLevel(from: Int, to: Int) -> Bool {
+    private mutating func parseTopLevel(from: Int, to: Int, derives: Bool) -> Bool {
+        self.derives = derives
         pos = from
         end = to
         events.removeAll()
@@ -257,7 +261,8 @@ struct FastJSONLScanner {
     /// Scan one record occupying `[from, to)`. Returns false (adding nothing) if it is not
     /// a valid JSON object; the caller then asks the full parser for the reason.
     mutating func scanRecord(from: Int, to: Int, index: Int, derivedSplit: [UInt8]?, derivedSource: [UInt8]?) -> Bool {
-        guard parseTopLevel(from: from, to: to), pos == end else { return false }
+        guard parseTopLevel(from: from, to: to, derives: derivedSplit != nil || derivedSource != nil), pos == end
+        else { return false }
         finishRecord(index: index, derivedSplit: derivedSplit, derivedSource: derivedSource)
         return true
     }
@@ -268,7 +273,8 @@ struct FastJSONLScanner {
     /// then finds the line's end and asks the full parser. Nothing valid spans a newline:
     /// a string stops at any control byte, and spaces stop at one.
     mutating func scanLine(from: Int, limit: Int, index: Int, derivedSplit: [UInt8]?, derivedSource: [UInt8]?) -> Int? {
-        guard parseTopLevel(from: from, to: limit), pos == end || byte(pos) == Bytes.newline else { return nil }
+        guard parseTopLevel(from: from, to: limit, derives: derivedSplit != nil || derivedSource != nil),
+              pos == end || byte(pos) == Bytes.newline else { return nil }
         finishRecord(index: index, derivedSplit: derivedSplit, derivedSource: derivedSource)
         return pos
     }
@@ -383,7 +389,7 @@ struct FastJSONLScanner {
 
     /// Whether `[from, to)` is a valid JSON object, counting nothing.
     mutating func isValidRecord(from: Int, to: Int) -> Bool {
-        parseTopLevel(from: from, to: to) && pos == end
+        parseTopLevel(from: from, to: to, derives: false) && pos == end
     }
 
     private mutating func topLevelNode(_ name: String) -> Int32 {
@@ -488,8 +494,11 @@ struct FastJSONLScanner {
             pos += 1
         } else {
             while true {
-                skipSpace()
-                guard pos < end, byte(pos) == Bytes.quote else { return false }
+                guard pos < end else { return false }
+                if byte(pos) != Bytes.quote {
+                    skipSpace()
+                    guard pos < end, byte(pos) == Bytes.quote else { return false }
+                }
                 // Usually the key the trie expects next: matched in place, not scanned.
                 var (keyNode, keyLength) = keys.predicted(parent: node, base + pos + 1, available: end - pos - 1)
                 if keyNode >= 0 {
@@ -503,14 +512,19 @@ struct FastJSONLScanner {
                         keyNode = child(of: node, keyAt: base + k.offset, length: k.length)
                     }
                 }
-                if topLevel {
+                if topLevel && derives {
                     let r = nodeRole[Int(keyNode)]
                     if r & Self.roleDerivedSplitKey != 0 { sawSplitKey = true }
                     if r & Self.roleDerivedSourceKey != 0 { sawSourceKey = true }
                 }
-                skipSpace()
-                guard pos < end, byte(pos) == UInt8(ascii: ":") else { return false }
-                pos += 1
+                // Usually right after the key.
+                if pos < end, byte(pos) == UInt8(ascii: ":") {
+                    pos += 1
+                } else {
+                    skipSpace()
+                    guard pos < end, byte(pos) == UInt8(ascii: ":") else { return false }
+                    pos += 1
+                }
                 skipSpace()
                 guard parseValue(node: keyNode, depth: depth + 1) else { return false }
                 members += 1
