@@ -669,6 +669,18 @@ public struct AppState: Sendable {
         return ("text", input)
     }
 
+    /// For a `/name:rest` search that went to the text because `name` is no known field:
+    /// `name`, when it looks like a field path (a typo of one is the likely intent).
+    static func unknownSearchField(_ input: String, fieldPaths: [String]) -> String? {
+        guard searchExpression(input, fieldPaths: fieldPaths).field == "text",
+              let colon = input.firstIndex(of: ":") else { return nil }
+        let name = input[..<colon]
+        // `http://...` is a URL, not a field.
+        guard !input[input.index(after: colon)...].hasPrefix("//"), let first = name.first, first.isLetter || first == "_",
+              name.allSatisfy({ $0.isLetter || $0.isNumber || "_.[]-".contains($0) }) else { return nil }
+        return String(name)
+    }
+
     mutating func submitPrompt() -> [Effect] {
         guard var p = prompt else { return [] }
         let text = p.text
@@ -827,7 +839,11 @@ public struct AppState: Sendable {
                 setCursor(record: hit)
                 message = StatusMessage(p.forward ? "search hit the end, continued at the top" : "search hit the top, continued at the end")
             } else if s.matchCount == 0 || !inView(p.from) || !s.contains(p.from) {
-                message = StatusMessage("no match for /\(s.pattern)\(filter == nil ? "" : " in the filtered view")", kind: .error)
+                var text = "no match for /\(s.pattern)\(filter == nil ? "" : " in the filtered view")"
+                if let name = Self.unknownSearchField(s.pattern, fieldPaths: fieldPaths) {
+                    text += " · no field \(name) in the first records, so the text was searched"
+                }
+                message = StatusMessage(text, kind: .error)
             } else {
                 message = StatusMessage("only this record matches /\(s.pattern)")
             }

@@ -158,6 +158,22 @@ import Testing
         #expect(d.state.currentRecord == 30)
     }
 
+    /// `/lable:billing` (a misspelt field) searches the text for all of it: a search that
+    /// finds nothing then says the field is unknown, as a filter does.
+    @Test func searchForAnUnknownFieldSaysSoWhenNothingMatches() {
+        let d = makeDriver()
+        d.send("/lable:billing\n")
+        #expect(d.state.search?.matchCount == 0)
+        #expect(d.state.message?.text.contains("no field lable in the first records") == true)
+        d.send("/label:nothing like it\n")
+        #expect(d.state.message?.text.contains("no field") == false)
+        d.send("/a time: 10\n")  // not a field name: no hint
+        #expect(d.state.message?.text.contains("no field") == false)
+        #expect(AppState.unknownSearchField("meta.urll:x", fieldPaths: ["meta.url"]) == "meta.urll")
+        #expect(AppState.unknownSearchField("meta.url:x", fieldPaths: ["meta.url"]) == nil)
+        #expect(AppState.unknownSearchField("http://x", fieldPaths: []) == nil)
+    }
+
     @Test func searchWithinAFilterOnlyLandsOnVisibleRows() {
         let d = makeDriver()
         d.send(#"fsplit == "test"\#n"#)
