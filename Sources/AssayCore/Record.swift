@@ -125,12 +125,16 @@ public protocol RecordSource: AnyObject, Sendable {
     /// The path of file `fileIndex` (a record's `fileIndex`) when the source reads several
     /// files, so a record's detail can say where it came from; nil for a single file.
     func filePath(at fileIndex: Int) -> String?
+    /// The bytes of slot `index` as they are in the file (at most `limit` of them), and
+    /// whether there were more: what a malformed record's detail shows.
+    func rawRecord(at index: Int, limit: Int) -> (bytes: [UInt8], truncated: Bool)?
 }
 
 extension RecordSource {
     public func wantWholeIndex() {}
     public var allNotices: [String] { [] }
     public func filePath(at fileIndex: Int) -> String? { nil }
+    public func rawRecord(at index: Int, limit: Int) -> (bytes: [UInt8], truncated: Bool)? { nil }
 
     public func malformedSlots(in range: Range<Int>) -> [(index: Int, record: MalformedRecord)] {
         var out: [(index: Int, record: MalformedRecord)] = []

@@ -15,7 +15,9 @@ public enum DetailView {
         } else {
             let result = ctx.source.record(at: index)
             let file = result.record.flatMap { ctx.source.filePath(at: $0.fileIndex) }
-            lines = Self.lines(for: result, roles: state.roles, width: width, file: file)
+            var raw: (bytes: [UInt8], truncated: Bool)? = nil
+            if case .malformed = result { raw = ctx.source.rawRecord(at: index, limit: Self.rawLimit) }
+            lines = Self.lines(for: result, roles: state.roles, width: width, file: file, raw: raw)
             ctx.cache.detail = (key, lines)
         }
         ctx.cache.overlayLineCount = lines.count
@@ -39,9 +41,16 @@ public enum DetailView {
         }
     }
 
+    /// The most of a malformed record's bytes its detail shows (a broken line can be a
+    /// whole file).
+    static let rawLimit = 64 << 10
+
     /// The lines of the detail view of `result` for `width` cells; `file` names the file
-    /// of a record read from several (a line number alone does not say where it is).
-    public static func lines(for result: RecordResult, roles: Roles, width: Int, file: String? = nil) -> [[Span]] {
+    /// of a record read from several (a line number alone does not say where it is);
+    /// `raw`: a malformed record's bytes as the file has them (invalid UTF-8 shows as �,
+    /// control characters escaped).
+    public static func lines(for result: RecordResult, roles: Roles, width: Int, file: String? = nil,
+                             raw: (bytes: [UInt8], truncated: Bool)? = nil) -> [[Span]] {
         var out: [[Span]] = []
         switch result {
         case .malformed(let m, let index):
@@ -49,6 +58,10 @@ public enum DetailView {
             out += field("file", .string(m.file), indent: 0, width: width)
             out += field("line", .number(String(m.line)), indent: 0, width: width)
             out += field("reason", .string(m.reason), indent: 0, width: width)
+            if let raw {
+                let name = raw.truncated ? "raw (first \(raw.bytes.count.grouped) bytes)" : "raw"
+                out += field(name, .string(String(decoding: raw.bytes, as: UTF8.self)), indent: 0, width: width)
+            }
         case .record(let r):
             var place = "line \(r.line)"
             if let file {

@@ -35,6 +35,34 @@ import Testing
         #expect(joined.components(separatedBy: "\\u200d").count - 1 == 22)
     }
 
+    /// A malformed record's detail shows its line as the file has it: the bytes that broke
+    /// the parser are then in view (escaped, like any text).
+    @Test func malformedRecordsShowTheirRawLine() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("assay-raw-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("d.jsonl").path
+        var bytes = Array(#"{"text": "fine"}"#.utf8) + [0x0D, 0x0A]
+        bytes += Array(#"{"text": "cut \#u{1B}[2J here"#.utf8) + [0xFF] + [0x0D, 0x0A]
+        bytes += Array(#"{"text": "fine again"}"#.utf8) + [0x0A]
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        let dataset = try Dataset.open([path])
+        dataset.waitForIndex()
+        let result = dataset.record(at: 1)
+        guard case .malformed = result else { Issue.record("record 2 parsed"); return }
+        let raw = dataset.rawRecord(at: 1, limit: DetailView.rawLimit)
+        #expect(raw?.truncated == false)
+        #expect(raw?.bytes.last == 0xFF)  // the CRLF ending the line is not shown
+        let plain = DetailView.lines(for: result, roles: Roles(text: ["text"]), width: 80, raw: raw)
+            .map { $0.map(\.text).joined() }
+        #expect(plain.contains { $0.contains(#"raw: {"text": "cut \x1b[2J here�"#) }, "\(plain)")
+        #expect(!plain.joined().contains("\u{1B}"))
+        let cut = dataset.rawRecord(at: 1, limit: 10)
+        #expect(cut?.truncated == true && cut?.bytes.count == 10)
+        let short = DetailView.lines(for: result, roles: Roles(text: ["text"]), width: 80, raw: cut).map { $0.map(\.text).joined() }
+        #expect(short.contains { $0.contains("raw (first 10 bytes): {\"text\": ") })
+    }
+
     /// A field name longer than the line was cut with no mark, its `:` lost.
     @Test func longFieldNamesAreCutWithAnEllipsis() {
         let lines = Self.plainLines(.object([.init(String(repeating: "F", count: 500), .string("val"))]), width: 60)

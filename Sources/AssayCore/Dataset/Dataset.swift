@@ -307,6 +307,14 @@ public final class Dataset: RecordSource, @unchecked Sendable {
         return .record(Record(index: index, fileIndex: k, line: file.line(of: local), value: value))
     }
 
+    public func rawRecord(at index: Int, limit: Int) -> (bytes: [UInt8], truncated: Bool)? {
+        guard let (k, local) = locate(index) else { return nil }
+        var raw = files[k].rawBytes(of: local)
+        // The newline ending the slot is no part of it.
+        while let last = raw.last, last == Bytes.newline || last == Bytes.cr { raw = UnsafeRawBufferPointer(rebasing: raw.dropLast()) }
+        return (Array(raw.prefix(limit)), raw.count > limit)
+    }
+
     /// The irregularity of slot `index` that kept it a record (a ragged CSV row), if any.
     public func warning(at index: Int) -> MalformedRecord? {
         guard let (k, local) = locate(index) else { return nil }
