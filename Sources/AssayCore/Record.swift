@@ -128,6 +128,8 @@ public protocol RecordSource: AnyObject, Sendable {
     /// The bytes of slot `index` as they are in the file (at most `limit` of them), and
     /// whether there were more: what a malformed record's detail shows.
     func rawRecord(at index: Int, limit: Int) -> (bytes: [UInt8], truncated: Bool)?
+    /// Files of a folder or list that were not read, each as "path: why".
+    var skippedFiles: [String] { get }
 }
 
 extension RecordSource {
@@ -135,6 +137,7 @@ extension RecordSource {
     public var allNotices: [String] { [] }
     public func filePath(at fileIndex: Int) -> String? { nil }
     public func rawRecord(at index: Int, limit: Int) -> (bytes: [UInt8], truncated: Bool)? { nil }
+    public var skippedFiles: [String] { [] }
 
     public func malformedSlots(in range: Range<Int>) -> [(index: Int, record: MalformedRecord)] {
         var out: [(index: Int, record: MalformedRecord)] = []

@@ -52,7 +52,7 @@ public final class AppDriver {
         let known = malformedProvider()
         usesProvider = known != nil
         providerCount = known?.count ?? -1
-        perform(state.start(knownMalformed: known, stats: source is StatsSource, notices: source.allNotices))
+        perform(state.start(knownMalformed: known, stats: source is StatsSource, notices: source.allNotices, skipped: source.skippedFiles))
         update()
     }
 

@@ -195,6 +195,14 @@ public struct AppState: Sendable {
     public var filter: FilterState?
     public var search: SearchState?
     public var malformed = MalformedState()
+    /// What opening the data noticed, and the files it skipped: shown above the malformed
+    /// lines in the `m` list.
+    public var notices: [String] = []
+
+    /// Rows the `m` list gives its notices (at most a third of it, the last saying how
+    /// many more there are), and the rows left for the malformed lines.
+    var noticeRows: Int { notices.isEmpty ? 0 : min(notices.count, max(1, layout.overlayRows / 3)) + 1 }
+    var malformedListRows: Int { max(1, layout.overlayRows - noticeRows) }
     public var labels = LabelsState()
 
     public var message: StatusMessage?
@@ -271,10 +279,13 @@ public struct AppState: Sendable {
     /// With `stats` (the source can be scanned for stats), the Labels pane's scan
     /// starts too, and its malformed lines replace the malformed-line scan.
     public mutating func start(knownMalformed: [MalformedRecord]?, stats: Bool = false,
-                               notices: [String] = []) -> [Effect] {
+                               notices: [String] = [], skipped: [String] = []) -> [Effect] {
         var effects: [Effect] = []
+        self.notices = notices + skipped.map { "skipped " + $0 }
         if let first = notices.first {
-            message = StatusMessage("notice: \(first)" + (notices.count > 1 ? " (+\(notices.count - 1) more; assay stats lists them)" : ""))
+            message = StatusMessage("notice: \(first)" + (self.notices.count > 1 ? " (+\(self.notices.count - 1) more: m lists them)" : ""))
+        } else if !skipped.isEmpty {
+            message = StatusMessage("\(skipped.count.grouped) file\(skipped.count == 1 ? "" : "s") skipped (m lists them)")
         }
         if stats {
             let id = takeScanID()
@@ -507,6 +518,7 @@ public struct AppState: Sendable {
 
     var pageSize: Int {
         if topOverlay == nil && activePane == .labels { return labelsPageSize }
+        if case .malformedList = topOverlay { return malformedListRows }
         return topOverlay == nil ? layout.tableRows : layout.overlayRows
     }
 
@@ -521,7 +533,7 @@ public struct AppState: Sendable {
         case .malformedList(let sel, let top)?:
             let count = malformed.entries.count
             let newSel = count == 0 ? 0 : min(max(0, clampedAdd(sel, n)), count - 1)
-            overlays[overlays.count - 1] = .malformedList(selected: newSel, top: scrolled(top: top, cursor: newSel, rows: layout.overlayRows))
+            overlays[overlays.count - 1] = .malformedList(selected: newSel, top: scrolled(top: top, cursor: newSel, rows: malformedListRows))
         case nil:
             if activePane == .labels {
                 moveLabels(n)
@@ -611,7 +623,7 @@ public struct AppState: Sendable {
         case .malformedList(let sel, let top):
             let count = malformed.entries.count
             let s = count == 0 ? 0 : min(sel, count - 1)
-            overlays[overlays.count - 1] = .malformedList(selected: s, top: scrolled(top: min(top, s), cursor: s, rows: layout.overlayRows))
+            overlays[overlays.count - 1] = .malformedList(selected: s, top: scrolled(top: min(top, s), cursor: s, rows: malformedListRows))
         }
     }
 

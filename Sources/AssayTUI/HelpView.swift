@@ -67,21 +67,33 @@ enum MalformedListView {
             title += m.scanID != nil ? " (scanning \(percent(m.scanned, max(1, m.total))))" : " so far (indexing)"
         }
         buf.write(title, x: area.x, y: area.y, maxWidth: area.width, style: theme.header, theme: theme)
-        let rows = area.height - 1
+        // Notices and skipped files first, then a blank row.
+        let notices = ctx.state.notices
+        let noticeRows = min(ctx.state.noticeRows, area.height - 1)
+        for r in 0..<max(0, noticeRows - 1) {
+            let more = notices.count - (noticeRows - 1)
+            let last = r == noticeRows - 2 && more > 0
+            var spans = [Span(" notice: ", .emphasis)] + Sanitizer.spans(notices[r], maxWidth: area.width)
+            if last { spans = [Span(" … \((more + 1).grouped) more notices: assay stats lists them all", .dim)] }
+            buf.write(TextLayout.truncate(spans, to: area.width), x: area.x, y: area.y + 1 + r, maxWidth: area.width,
+                      base: theme.normal, theme: theme)
+        }
+        let listY = area.y + noticeRows
+        let rows = area.height - 1 - noticeRows
         if m.entries.isEmpty {
             let text = m.isComplete ? "no malformed lines" : "none found yet"
-            buf.write(text, x: area.x + 1, y: area.y + 1, maxWidth: area.width - 1, style: theme.dim, theme: theme)
+            if rows > 0 { buf.write(text, x: area.x + 1, y: listY + 1, maxWidth: area.width - 1, style: theme.dim, theme: theme) }
             return
         }
         let lineWidth = max(4, String(m.entries.map(\.record.line).max() ?? 1).count)
-        for r in 0..<rows {
+        for r in 0..<max(0, rows) {
             let i = top + r
             guard i < m.entries.count else { break }
             let e = m.entries[i]
             let isSel = i == selected
             let base = isSel ? theme.selectedRow : theme.normal
-            let y = area.y + 1 + r
-            if isSel { buf.fill(area.row(1 + r), style: base) }
+            let y = listY + 1 + r
+            if isSel { buf.fill(area.row(noticeRows + 1 + r), style: base) }
             var spans: [Span] = [Span(" line "), Span(pad(String(e.record.line), lineWidth, right: true), .number), Span("  ")]
             spans += Sanitizer.spans(e.record.file, maxWidth: 40).map { Span($0.text, $0.role == .normal ? .dim : $0.role) }
             spans.append(Span(": "))

@@ -6,9 +6,37 @@ import Testing
     @Test func openingNoticesShowUntilAKey() {
         var s = AppState(source: FakeSource(), size: Size(width: 80, height: 24))
         _ = s.start(knownMalformed: [], notices: ["a.tsv: not valid UTF-8 (first at line 2); reading it as Latin-1", "b"])
-        #expect(s.message?.text == "notice: a.tsv: not valid UTF-8 (first at line 2); reading it as Latin-1 (+1 more; assay stats lists them)")
+        #expect(s.message?.text == "notice: a.tsv: not valid UTF-8 (first at line 2); reading it as Latin-1 (+1 more: m lists them)")
         s.apply(.move(1))
         #expect(s.message == nil)
+    }
+
+    /// The `m` list shows what opening the data noticed and the files it skipped above the
+    /// malformed lines: a third of the rows at most, the last saying how many more there are.
+    @Test func malformedListShowsNoticesAndSkippedFiles() {
+        let few = makeDriver(source: FakeSource(skipped: ["data/README.md: documentation"]))
+        #expect(few.state.message?.text == "1 file skipped (m lists them)")
+        few.send("m")
+        var screen = few.render().lines
+        #expect(screen[2].contains("notice: skipped data/README.md: documentation"), "\(screen)")
+        #expect(screen[3].trimmingCharacters(in: .whitespaces).isEmpty)
+        #expect(screen[4].contains("line") && screen[4].contains("unterminated string"))
+
+        let notices = (1...20).map { "n\($0).tsv: not valid UTF-8 \u{1B}]0;x\u{07}" }
+        let many = makeDriver(source: FakeSource(notices: notices, skipped: ["a: documentation"]))
+        #expect(many.state.message?.text.hasPrefix("notice: n1.tsv") == true)
+        #expect(many.state.message?.text.hasSuffix("(+20 more: m lists them)") == true)
+        many.send("m")
+        screen = many.render().lines
+        // 18 rows under the list's title: 6 for notices, the last of them the count of the rest.
+        let rows = screen.filter { $0.contains("notice: n") }
+        #expect(rows.count == 5, "\(screen)")
+        #expect(screen.contains { $0.contains("… 16 more notices: assay stats lists them all") }, "\(screen)")
+        #expect(!screen.joined().contains("\u{1B}"))
+        #expect(rows[0].contains("\\x1b]0;x\\x07"))
+        #expect(screen.contains { $0.contains("unterminated string") })
+        many.send("j")  // one malformed line: the selection stays on it
+        #expect(many.render().lines.contains { $0.contains("unterminated string") })
     }
 
     @Test func movingClampsAndScrolls() {

@@ -32,7 +32,12 @@ final class FakeSource: RecordSource, Sendable {
         complete.withLock { $0 = done }
     }
 
-    init(count: Int = 40, name: String = "tickets.jsonl") {
+    let allNotices: [String]
+    let skippedFiles: [String]
+
+    init(count: Int = 40, name: String = "tickets.jsonl", notices: [String] = [], skipped: [String] = []) {
+        allNotices = notices
+        skippedFiles = skipped
         displayName = name
         roles = Roles(text: ["text"], label: "label", split: "split", source: "source", id: "id")
         fieldPaths = ["id", "text", "label", "split", "source", "meta.url", "meta.tags"]

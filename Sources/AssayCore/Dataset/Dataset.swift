@@ -307,6 +307,8 @@ public final class Dataset: RecordSource, @unchecked Sendable {
         return .record(Record(index: index, fileIndex: k, line: file.line(of: local), value: value))
     }
 
+    public var skippedFiles: [String] { skipped.map { "\($0.path): \($0.reason)" } }
+
     public func rawRecord(at index: Int, limit: Int) -> (bytes: [UInt8], truncated: Bool)? {
         guard let (k, local) = locate(index) else { return nil }
         var raw = files[k].rawBytes(of: local)
