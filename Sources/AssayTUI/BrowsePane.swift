@@ -34,7 +34,7 @@ public struct BrowsePane: Pane {
                     hint: "columns", hintKeys: "h/l", action: .scrollColumns(1)),
             Command("browse.hideColumn", keys: [.char("-")], scope: s, help: "hide the selected column", action: .hideColumn),
             Command("browse.showColumns", keys: [.char("+"), .char("=")], scope: s, help: "show all columns again", action: .showAllColumns),
-            Command("browse.malformed", keys: [.char("m")], scope: s, help: "list malformed lines; Enter jumps to one",
+            Command("browse.malformed", keys: [.char("m")], scope: s, help: "list malformed lines (Enter jumps to one), notices and skipped files",
                     hint: "malformed", action: .showMalformed),
         ]
     }

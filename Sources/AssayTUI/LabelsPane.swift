@@ -101,7 +101,7 @@ public struct LabelsPane: Pane {
             Command("labels.emptyTexts", keys: [.char("e")], scope: s, help: "Browse the empty and blank texts", action: .labels(.emptyTexts)),
             Command("labels.shortTexts", keys: [.char("<")], scope: s, help: "Browse the very short texts (< 5 chars, or 2 words)", action: .labels(.shortTexts)),
             Command("labels.longTexts", keys: [.char(">")], scope: s, help: "Browse the longest texts (over the 99th percentile)", action: .labels(.longTexts)),
-            Command("labels.malformed", keys: [.char("m")], scope: s, help: "list malformed lines; Enter jumps to one", action: .showMalformed),
+            Command("labels.malformed", keys: [.char("m")], scope: s, help: "list malformed lines (Enter jumps to one), notices and skipped files", action: .showMalformed),
         ]
     }
 
