@@ -34,8 +34,9 @@ public final class MappedFile: @unchecked Sendable {
     }
 
     /// Maps a regular file; reads anything else (pipe, character device) to its end.
+    /// `-` is standard input.
     public convenience init(path: String) throws(OpenError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path == FileDiscovery.stdinPath ? "/dev/stdin" : path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let err = errno
             if err == ENOENT { throw .notFound(path) }

@@ -20,7 +20,7 @@ final class CursesBackend: TerminalBackend {
         var description: String {
             switch self {
             case .notATerminal:
-                "assay: the browser needs a terminal; standard input and output must be a TTY. "
+                "assay: the browser needs a terminal: standard output must be a TTY, and standard input or /dev/tty one. "
                     + "Use 'assay stats' (or 'assay stats --json') for plain output."
             case .badTerminal(let term):
                 "assay: can't drive this terminal (TERM=\(term.isEmpty ? "unset" : term)); "
@@ -34,12 +34,19 @@ final class CursesBackend: TerminalBackend {
         if String(cString: nl_langinfo(nl_item(CODESET))) != "UTF-8" {
             setlocale(LC_CTYPE, "C.UTF-8")
         }
-        guard isatty(0) == 1, isatty(1) == 1 else { throw .notATerminal }
+        guard isatty(1) == 1 else { throw .notATerminal }
+        // Data piped in (`zcat x.jsonl.gz | assay -`) has been read by now: keys then come
+        // from the controlling terminal.
+        var keysFD: Int32 = 0
+        if isatty(0) != 1 {
+            keysFD = open("/dev/tty", O_RDONLY | O_CLOEXEC)
+            guard keysFD >= 0, isatty(keysFD) == 1 else { throw .notATerminal }
+        }
         let term = getenv("TERM").map { String(cString: $0) } ?? ""
         if term.isEmpty || term == "dumb" { throw .badTerminal(term) }
 
-        TerminalGuard.install()
-        guard let out = fdopen(1, "w"), let input = fdopen(0, "r"), let scr = newterm(nil, out, input) else {
+        TerminalGuard.install(tty: keysFD)
+        guard let out = fdopen(1, "w"), let input = fdopen(keysFD, "r"), let scr = newterm(nil, out, input) else {
             TerminalGuard.uninstall()
             throw .badTerminal(term)
         }

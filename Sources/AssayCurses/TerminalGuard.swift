@@ -23,6 +23,9 @@ let lastSignal = Atomic<Int32>(0)
 /// (leave the alternate screen, show the cursor, reset attributes).
 nonisolated(unsafe) var savedTermios = termios()
 nonisolated(unsafe) var haveSavedTermios = false
+/// The terminal curses reads keys from: standard input, or /dev/tty when the data came
+/// through standard input (`cat x.jsonl | assay -`).
+nonisolated(unsafe) var ttyFD: Int32 = 0
 nonisolated(unsafe) var restoreBytes: [UInt8] = Array("\u{1B}[0m\u{1B}[?25h\u{1B}[?1049l\r\n".utf8)
 nonisolated(unsafe) var restoreBuffer: UnsafeMutablePointer<UInt8>? = nil
 nonisolated(unsafe) var restoreLength = 0
@@ -41,7 +44,7 @@ func emergencyRestore() {
         _ = write(1, buf, restoreLength)
     }
     if haveSavedTermios {
-        _ = tcsetattr(0, TCSANOW, &savedTermios)
+        _ = tcsetattr(ttyFD, TCSANOW, &savedTermios)
     }
 }
 
@@ -49,9 +52,10 @@ enum TerminalGuard {
     static let quitSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
     static let crashSignals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP]
 
-    /// Saves the tty state and installs the handlers. Call before newterm().
-    static func install() {
-        if tcgetattr(0, &savedTermios) == 0 { haveSavedTermios = true }
+    /// Saves the state of the terminal `tty` and installs the handlers. Call before newterm().
+    static func install(tty: Int32 = 0) {
+        ttyFD = tty
+        if tcgetattr(tty, &savedTermios) == 0 { haveSavedTermios = true }
         interruptCount.store(0, ordering: .relaxed)
         setRestoreBytes(restoreBytes)
         for s in quitSignals {

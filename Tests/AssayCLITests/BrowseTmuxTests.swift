@@ -222,6 +222,33 @@ final class TmuxSession {
         t.waitFor("EXIT=0")
     }
 
+    /// `zcat x.jsonl.gz | assay -`: the records come through standard input, so keys come
+    /// from the terminal (/dev/tty); quitting leaves the shell's terminal as it was.
+    @Test func pipedDataIsBrowsedWithKeysFromTheTerminal() {
+        let bin = assayBinary().path
+        guard FileManager.default.isExecutableFile(atPath: bin) else {
+            Issue.record("assay binary not found at \(bin)")
+            return
+        }
+        let t: TmuxSession
+        do {
+            t = try TmuxSession(command: "cat '\(Self.sample)' | env LANG=C.UTF-8 '\(bin)' -; echo EXIT=$?; stty -a | tr '\\n' ' '; sleep 60",
+                                width: 100, height: 30)
+        } catch {
+            Issue.record("\(error)")
+            return
+        }
+        defer { t.kill() }
+        let s = t.waitFor("record 1/3,001")
+        #expect(s.contains("t-00001"))
+        t.send("j", "j")
+        t.waitFor("record 3/3,001")
+        t.send("q")
+        let after = t.waitFor("EXIT=0")
+        // Canonical mode and echo are back on for the shell.
+        #expect(after.contains(" icanon") && after.contains(" echo"), "\(after)")
+    }
+
     @Test func openingNoticeIsShownUntilAKey() throws {
         // A Latin-1 TSV: the browser says how it is read, as `assay stats` does.
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("assay-latin1-\(getpid()).tsv")

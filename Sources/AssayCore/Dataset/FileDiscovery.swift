@@ -75,6 +75,9 @@ enum FileDiscovery {
         path == first ? "already read" : "already read as \(first)"
     }
 
+    /// The path that names standard input.
+    public static let stdinPath = "-"
+
     static func discover(_ paths: [String]) -> Found {
         var found = Found()
         /// Where each file and folder was first taken from.
@@ -90,7 +93,7 @@ enum FileDiscovery {
         }
         for path in paths {
             let st: stat
-            switch status(path) {
+            switch status(path == stdinPath ? "/dev/stdin" : path) {
             case .success(let s): st = s
             case .failure(let err):
                 found.skipped.append(SkippedFile(path: path, reason: err.reason))
@@ -212,6 +215,8 @@ public enum SplitNames {
 
     /// `train` for `train.csv`, `train-00000-of-00002.jsonl`, `data/train/part-0.jsonl`; nil otherwise.
     public static func split(forPath path: String) -> String? {
+        // Standard input and devices have no name that says a split (/dev/stdin is not "dev").
+        if path == FileDiscovery.stdinPath || path.hasPrefix("/dev/") || path.hasPrefix("/proc/") { return nil }
         let url = URL(fileURLWithPath: path)
         let stem = url.deletingPathExtension().lastPathComponent.lowercased()
         if let s = split(inName: stem) { return s }
@@ -228,6 +233,7 @@ public enum SplitNames {
 
     /// The source a file's folder (`dir`) or its file name's first word (`file`) gives.
     public static func source(forPath path: String, from: OpenOptions.SourceFrom) -> String {
+        if path == FileDiscovery.stdinPath { return "stdin" }
         let url = URL(fileURLWithPath: path)
         switch from {
         case .dir:
