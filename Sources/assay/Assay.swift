@@ -78,8 +78,14 @@ struct DatasetOptions: ParsableArguments {
     @Option(help: "Take each file's source from its folder name (dir) or the first word of its file name (file).")
     var sourceFrom: OpenOptions.SourceFrom?
 
+    /// Standard input is a pipe (not a terminal, not /dev/null).
+    static var stdinIsPipe: Bool {
+        var st = stat()
+        return fstat(0, &st) == 0 && (st.st_mode & S_IFMT) == S_IFIFO
+    }
+
     func validate() throws {
-        if paths.isEmpty { throw ValidationError("give a data file or folder, e.g. `assay stats samples/tickets.jsonl`") }
+        if paths.isEmpty && !Self.stdinIsPipe { throw ValidationError("give a data file or folder, e.g. `assay stats samples/tickets.jsonl`") }
         if let d = delimiter, parsedDelimiter(d) == nil {
             throw ValidationError("--delimiter takes one ASCII character or 'tab', got '\(d)'")
         }
@@ -130,7 +136,8 @@ struct DatasetOptions: ParsableArguments {
         o.sampleIndexOnly = sampleIndexOnly
         o.statsScanFollows = statsScanFollows
         do {
-            return try Dataset.open(paths, options: o)
+            // With no path, data piped in is read (`zcat x.jsonl.gz | assay stats`).
+            return try Dataset.open(paths.isEmpty ? [Dataset.stdinPath] : paths, options: o)
         } catch {
             // Each line escaped on its own, so the message keeps its line breaks.
             let lines = error.description.split(separator: "\n", omittingEmptySubsequences: false)

@@ -106,6 +106,11 @@ import Testing
         let dash = try runAssay(["stats", "-"], input: text)
         #expect(dash.status == 0)
         #expect(dash.stdout.hasPrefix("-: 3 records"), "\(dash.stdout)")
+        // No path with data piped in: standard input; with none piped in, a usage error.
+        let none = try runAssay(["stats"], input: text)
+        #expect(none.stdout.hasPrefix("-: 3 records"), "\(none.stdout)")
+        let usage = try runAssay(["stats"])
+        #expect(usage.status == 2)
     }
 
     @Test func sameFileTwiceIsCountedOnce() throws {

@@ -76,6 +76,9 @@ public final class Dataset: RecordSource, @unchecked Sendable {
     /// (uptime nanoseconds; 0 once one has run).
     private let scanAwaitedUntil = Atomic<UInt64>(0)
 
+    /// The path that names standard input (`-`).
+    public static let stdinPath = FileDiscovery.stdinPath
+
     /// Open paths (files or folders). Throws when nothing readable is found.
     public static func open(_ paths: [String], options: OpenOptions = OpenOptions()) throws(DatasetError) -> Dataset {
         guard !paths.isEmpty else { throw .usage("no path given") }
