@@ -56,6 +56,16 @@ import Synchronization
         var bytes = Array("text\tlabel\nok\ta\n".utf8)
         bytes += Array("bad ".utf8) + [0xC3, 0x28] + Array("\tb\n".utf8) + Array("\"unbalanced\ta\n".utf8)
         try expectSame([dir.write("edge.tsv", bytes)])
+        // A NUL byte past the sniffed start (binary data in a text file) makes its record
+        // malformed, in both readers, quoted or not.
+        var nul = Array("text,label\n".utf8) + Array(repeating: Array("plain enough text for a row,a\n".utf8), count: 400).flatMap { $0 }
+        nul += Array("bad ".utf8) + [0] + Array(" row,b\n\"quoted ".utf8) + [0] + Array("\",c\nlast,a\n".utf8)
+        let nulPath = dir.write("nul.csv", nul)
+        try expectSame([nulPath])
+        let acc = StatsScan.run(try Dataset.open([nulPath]))
+        #expect(acc.records == 401)
+        #expect(acc.malformed.map(\.line) == [402, 403])
+        #expect(acc.malformed.first?.reason == "NUL byte at byte 5 of the record (binary data?)")
     }
 
     @Test func splitsFolderWithDerivedSplit() throws {

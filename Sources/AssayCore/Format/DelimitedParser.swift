@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// CSV and TSV: record boundaries and field splitting, on raw bytes.
 enum DelimitedParser {
     /// Split one record into fields. `raw` runs from the record's first byte up to
@@ -6,6 +12,11 @@ enum DelimitedParser {
     static func fields(_ raw: UnsafeRawBufferPointer, layout: FileLayout) -> (fields: [String], error: String?) {
         var end = raw.count
         while end > 0, raw[end - 1] == Bytes.newline || raw[end - 1] == Bytes.cr { end -= 1 }
+        // Text has no NUL bytes: one past the sniffed start means binary data or a
+        // corrupted file (Python's csv module refuses such a line too).
+        if end > 0, let nul = memchr(raw.baseAddress!, 0, end) {
+            return ([], "NUL byte at byte \(raw.baseAddress!.distance(to: UnsafeRawPointer(nul)) + 1) of the record (binary data?)")
+        }
         let delimiter = layout.delimiter
         let latin1 = layout.encoding == .latin1
         var fields: [String] = []

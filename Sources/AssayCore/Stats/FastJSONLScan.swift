@@ -315,6 +315,8 @@ struct FastJSONLScanner {
         }
         var e = to
         while e > from, byte(e - 1) == Bytes.newline || byte(e - 1) == Bytes.cr { e -= 1 }
+        // A NUL byte makes the record malformed (`DelimitedParser.fields` says why).
+        if e > from, memchr(base + from, 0, e - from) != nil { return nil }
         let delimiter = layout.delimiter
         let quoted = layout.quoting == .csv
         var i = from
