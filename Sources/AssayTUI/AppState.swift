@@ -195,8 +195,9 @@ public struct AppState: Sendable {
     public var filter: FilterState?
     public var search: SearchState?
     public var malformed = MalformedState()
-    /// What opening the data noticed, and the files it skipped: shown above the malformed
-    /// lines in the `m` list.
+    /// What opening the data noticed, the files it skipped and the records the stats scan
+    /// kept with irregularities, a line each as shown above the malformed lines in the
+    /// `m` list.
     public var notices: [String] = []
 
     /// Rows the `m` list gives its notices (at most a third of it, the last saying how
@@ -281,7 +282,7 @@ public struct AppState: Sendable {
     public mutating func start(knownMalformed: [MalformedRecord]?, stats: Bool = false,
                                notices: [String] = [], skipped: [String] = []) -> [Effect] {
         var effects: [Effect] = []
-        self.notices = notices + skipped.map { "skipped " + $0 }
+        self.notices = notices.map { "notice: " + $0 } + skipped.map { "skipped " + $0 }
         if let first = notices.first {
             message = StatusMessage("notice: \(first)" + (self.notices.count > 1 ? " (+\(self.notices.count - 1) more: m lists them)" : ""))
         } else if !skipped.isEmpty {

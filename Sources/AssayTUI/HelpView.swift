@@ -73,8 +73,8 @@ enum MalformedListView {
         for r in 0..<max(0, noticeRows - 1) {
             let more = notices.count - (noticeRows - 1)
             let last = r == noticeRows - 2 && more > 0
-            var spans = [Span(" notice: ", .emphasis)] + Sanitizer.spans(notices[r], maxWidth: area.width)
-            if last { spans = [Span(" … \((more + 1).grouped) more notices: assay stats lists them all", .dim)] }
+            var spans = [Span(" ")] + Sanitizer.spans(notices[r], maxWidth: area.width)
+            if last { spans = [Span(" … \((more + 1).grouped) more: assay stats lists them all", .dim)] }
             buf.write(TextLayout.truncate(spans, to: area.width), x: area.x, y: area.y + 1 + r, maxWidth: area.width,
                       base: theme.normal, theme: theme)
         }

@@ -176,8 +176,22 @@ extension AppState {
             }
             if complete { malformed.scanID = nil }
         }
+        if complete { noteWarnings(acc.warnings) }
         return effects
     }
+
+    /// Records kept with irregularities (ragged CSV rows), known once the stats scan is
+    /// done: listed with the notices in the `m` list, at most `warningsListed` of them.
+    mutating func noteWarnings(_ warnings: [MalformedRecord]) {
+        guard !warnings.isEmpty, !notices.contains(where: { $0.hasPrefix(Self.warningPrefix) }) else { return }
+        notices += warnings.prefix(Self.warningsListed).map { Self.warningPrefix + "\($0.file):\($0.line): \($0.reason) (record kept)" }
+        if warnings.count > Self.warningsListed {
+            notices.append("… and \((warnings.count - Self.warningsListed).grouped) more warnings: assay stats lists them all")
+        }
+    }
+
+    static let warningPrefix = "warning: "
+    static let warningsListed = 20
 
     mutating func rebuildLabels() {
         guard let acc = labels.acc else { return }

@@ -249,6 +249,20 @@ final class TmuxSession {
         #expect(after.contains(" icanon") && after.contains(" echo"), "\(after)")
     }
 
+    /// A ragged CSV row is kept as a record; once the stats scan is done, `m` lists it with
+    /// the file's other notices (a folder's skipped files here too).
+    @Test func raggedRowsAndSkippedFilesAreListedByM() {
+        guard let t = start([cliRepoRoot.appendingPathComponent("samples").path], width: 120, height: 30) else { return }
+        defer { t.kill() }
+        t.waitFor("files skipped (m lists them)")
+        t.send("m")
+        let s = t.waitFor("warning: ") { $0.contains("tickets.csv:2005: 8 fields where the header has 9 (record kept)") }
+        #expect(s.contains("skipped ") && s.contains("README.md: documentation"), "\(s)")
+        #expect(s.contains("tickets.jsonl: invalid JSON: unterminated string"), "\(s)")
+        t.send("q", "q")
+        t.waitFor("EXIT=0")
+    }
+
     @Test func openingNoticeIsShownUntilAKey() throws {
         // A Latin-1 TSV: the browser says how it is read, as `assay stats` does.
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("assay-latin1-\(getpid()).tsv")

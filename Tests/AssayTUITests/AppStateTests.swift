@@ -18,7 +18,7 @@ import Testing
         #expect(few.state.message?.text == "1 file skipped (m lists them)")
         few.send("m")
         var screen = few.render().lines
-        #expect(screen[2].contains("notice: skipped data/README.md: documentation"), "\(screen)")
+        #expect(screen[2].contains(" skipped data/README.md: documentation"), "\(screen)")
         #expect(screen[3].trimmingCharacters(in: .whitespaces).isEmpty)
         #expect(screen[4].contains("line") && screen[4].contains("unterminated string"))
 
@@ -31,7 +31,7 @@ import Testing
         // 18 rows under the list's title: 6 for notices, the last of them the count of the rest.
         let rows = screen.filter { $0.contains("notice: n") }
         #expect(rows.count == 5, "\(screen)")
-        #expect(screen.contains { $0.contains("… 16 more notices: assay stats lists them all") }, "\(screen)")
+        #expect(screen.contains { $0.contains("… 16 more: assay stats lists them all") }, "\(screen)")
         #expect(!screen.joined().contains("\u{1B}"))
         #expect(rows[0].contains("\\x1b]0;x\\x07"))
         #expect(screen.contains { $0.contains("unterminated string") })
