@@ -89,6 +89,73 @@ import Testing
         }
     }
 
+    /// `measure` against the scalar reference on `s`, with `controls` (which `s` must
+    /// respect).
+    static func expectMeasure(_ s: String, controls: TextKernels.Controls = .any, _ note: String = "") {
+        var s = s
+        let (fast, slow) = s.withUTF8 { buf -> ((Int, Int), (Int, Int)) in
+            let p = UnsafeRawPointer(buf.baseAddress ?? UnsafePointer(bitPattern: 1)!)
+            return (TextKernels.measure(p, buf.count, controls: controls), FastJSONLScanner.measureScalars(p, buf.count))
+        }
+        #expect(fast == slow, "\(controls) \(note) \(s.debugDescription)")
+    }
+
+    /// Keeps only the control characters `controls` allows.
+    static func restricted(_ s: String, to controls: TextKernels.Controls) -> String {
+        String(String.UnicodeScalarView(s.unicodeScalars.filter {
+            $0.value >= 0x20 || controls == .any || (controls == .whitespaceOnly && (0x09...0x0D).contains($0.value))
+        }))
+    }
+
+    /// Texts of every length up to 70 bytes (the first byte, whole blocks, the last
+    /// bytes' block and lengths too short for it), of each kind of controls.
+    @Test func measureMatchesScalarCountingAtEveryLength() {
+        var g = Generator(state: 3)
+        for controls in [TextKernels.Controls.any, .whitespaceOnly, .absent] {
+            for length in 0...70 {
+                for _ in 0..<60 {
+                    var s = ""
+                    while s.utf8.count < length {
+                        s += g.below(3) == 0 ? Self.pieces[g.below(Self.pieces.count)] : ["ab", "c", " ", "\n", "é"][g.below(5)]
+                    }
+                    s = Self.restricted(s, to: controls)
+                    while s.utf8.count > length { s.unicodeScalars.removeLast() }
+                    while s.utf8.count < length { s += g.below(2) == 0 ? "x" : " " }
+                    Self.expectMeasure(s, controls: controls, "length \(length)")
+                }
+            }
+        }
+    }
+
+    /// Non-ASCII text (accented letters, emoji, punctuation sharing the lead bytes of
+    /// spaces) counted in the vector blocks, with a non-ASCII space (or none) at every
+    /// offset around the block boundaries and at the end, and long enough for the lane
+    /// counters to be summed on the way.
+    @Test func measureOfNonASCIITextWithSpacesAtEveryOffset() {
+        let wide = ["\u{85}", "\u{A0}", "\u{1680}", "\u{2000}", "\u{200A}", "\u{2028}", "\u{2029}", "\u{202F}", "\u{205F}", "\u{3000}"]
+        let lookalikes = ["\u{2019}", "\u{201C}", "\u{2026}", "\u{A9}", "\u{1681}", "\u{3001}", "\u{2060}", "❤", "é"]
+        var g = Generator(state: 5)
+        for controls in [TextKernels.Controls.any, .whitespaceOnly, .absent] {
+            for offset in 0..<40 {
+                for space in wide + lookalikes + [""] {
+                    var prefix = ""
+                    while prefix.utf8.count < offset { prefix += ["é", "x", " ", "ß", "\n", "😀", "\u{2019}"][g.below(7)] }
+                    let suffix = (0..<g.below(40)).map { _ in ["ä", "y", " ", "\u{201D}", "\t"][g.below(5)] }.joined()
+                    for s in [prefix + space + suffix, prefix + space, space + prefix + space, prefix + space + space + suffix] {
+                        Self.expectMeasure(Self.restricted(s, to: controls), controls: controls, "offset \(offset)")
+                    }
+                }
+            }
+            // Over 254 blocks of mixed text: the counters are summed in the middle.
+            for _ in 0..<20 {
+                let s = (0..<g.below(3_000)).map { _ in
+                    g.below(50) == 0 ? wide[g.below(wide.count)] : ["héllo", " ", "wörld", "\n", "a", "“quoted”", "😀"][g.below(7)]
+                }.joined()
+                Self.expectMeasure(Self.restricted(s, to: controls), controls: controls, "long")
+            }
+        }
+    }
+
     /// The reference: a byte at a time, to the closing quote or the first backslash.
     static func stringBodyReference(_ b: [UInt8], from: Int) -> (stop: Int, high: Bool)? {
         var i = from, high = false

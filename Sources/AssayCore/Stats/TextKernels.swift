@@ -136,8 +136,6 @@ enum TextKernels {
 
     // MARK: characters and words
 
-    static let laneIndex = V(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
-
     /// Whether every byte of the block is ASCII.
     @inline(__always)
     static func isASCII(_ v: V) -> Bool {
@@ -163,63 +161,103 @@ enum TextKernels {
         let space = V(repeating: 0x20)
         switch controls {
         case .any: return (v .== space) .| ((v &- V(repeating: 9)) .< V(repeating: 5))
-        case .whitespaceOnly: return v .< V(repeating: 0x21)
+        // Signed: 0...0x20 moves to 0x5F...0x7F, the only bytes above 0x5E; the rest wrap
+        // below it or to negative ones. One add and one compare, not a min and a compare
+        // and the copy the min needs.
+        case .whitespaceOnly:
+            return unsafeBitCast(v &+ V(repeating: 0x5F), to: SIMD16<Int8>.self) .> SIMD16<Int8>(repeating: 0x5E)
         case .absent: return v .== space
         }
     }
 
-    /// The sum of the eight bytes of `x` (each at most 255).
+    /// Per lane: whether a word starts at the byte of `v`, the one before it being the
+    /// byte of `w` (the load one byte earlier). `asciiV`: every byte of `v` is ASCII, so
+    /// that for text with whitespace controls one signed compare tells a non-space.
     @inline(__always)
-    static func byteSum(_ x: UInt64) -> Int {
-        // Pairs, then quads, then the eight: no field overflows its width.
-        var y = (x & 0x00FF_00FF_00FF_00FF) &+ ((x >> 8) & 0x00FF_00FF_00FF_00FF)
-        y = (y & 0x0000_FFFF_0000_FFFF) &+ ((y >> 16) & 0x0000_FFFF_0000_FFFF)
-        return Int(truncatingIfNeeded: (y & 0xFFFF_FFFF) &+ (y >> 32))
+    static func wordStarts(_ w: V, _ v: V, controls: Controls, asciiV: Bool) -> SIMDMask<SIMD16<Int8>> {
+        if controls == .whitespaceOnly && asciiV {
+            return isSpace(w, controls: controls) .& (unsafeBitCast(v, to: SIMD16<Int8>.self) .> SIMD16<Int8>(repeating: 0x20))
+        }
+        return isSpace(w, controls: controls) .& .!isSpace(v, controls: controls)
     }
 
-    /// From `from` (past the text's first byte), the run of all-ASCII sixteen-byte blocks, at
-    /// most 255 of them: where they end, how many, and how many words start in them.
-    /// A word starts where a space byte (the one before, loaded at i - 1) is followed by a
-    /// non-space one; counted in byte lanes, summed at the end. `controls`: those the text
-    /// may hold (see `isSpace`).
+    /// The sum of the sixteen lanes (each at most 255). Pairs of lanes in sixteen-bit
+    /// fields, the two halves added, then one multiply adds up the four fields in the top
+    /// one (no field overflows: at most 4 × 510). A loop over the lanes compiled to
+    /// sixteen byte loads and adds.
     @inline(__always)
-    private static func asciiRun(_ p: UnsafeRawPointer, from: Int, _ n: Int, controls: Controls) -> (end: Int, blocks: Int, words: Int) {
-        @inline(__always) func isSpace(_ v: V) -> SIMDMask<SIMD16<Int8>> { Self.isSpace(v, controls: controls) }
-        var i = from
-        var run = 0
-        var starts = V()
-        // Two blocks a step while both are ASCII (one check of their high bits).
-        while run < 254, i &+ 32 <= n {
-            let v0 = p.loadUnaligned(fromByteOffset: i, as: V.self)
-            let v1 = p.loadUnaligned(fromByteOffset: i &+ 16, as: V.self)
-            if !isASCII(v0 | v1) { break }
-            let w0 = p.loadUnaligned(fromByteOffset: i &- 1, as: V.self)
-            let w1 = p.loadUnaligned(fromByteOffset: i &+ 15, as: V.self)
-            // A true lane is 0xFF: subtracting it adds one.
-            starts &-= unsafeBitCast(isSpace(w0) .& .!isSpace(v0), to: V.self)
-            starts &-= unsafeBitCast(isSpace(w1) .& .!isSpace(v1), to: V.self)
-            run &+= 2
-            i &+= 32
-        }
-        while run < 255, i &+ 16 <= n {
-            let v = p.loadUnaligned(fromByteOffset: i, as: V.self)
-            if !isASCII(v) { break }
-            let w = p.loadUnaligned(fromByteOffset: i &- 1, as: V.self)
-            starts &-= unsafeBitCast(isSpace(w) .& .!isSpace(v), to: V.self)
-            run &+= 1
-            i &+= 16
-        }
-        let sums = unsafeBitCast(starts, to: SIMD2<UInt64>.self)
-        return (i, run, byteSum(sums[0]) &+ byteSum(sums[1]))
+    static func laneSum(_ v: V) -> Int {
+        let x = unsafeBitCast(v, to: SIMD8<UInt16>.self)
+        let pairs = unsafeBitCast((x & SIMD8(repeating: 0x00FF)) &+ (x &>> 8), to: SIMD2<UInt64>.self)
+        return Int(truncatingIfNeeded: ((pairs[0] &+ pairs[1]) &* 0x0001_0001_0001_0001) &>> 48)
     }
 
-    /// `asciiRun` for text with any control characters, not inlined: a third inlined copy of
-    /// the loop in `measure` made the compiler box the variables its nested functions share
-    /// (a heap allocation and dynamic exclusivity checks on every call; `i` passed inout
-    /// to this function did the same, hence the returned end).
-    @inline(never)
-    private static func asciiRunAnyControls(_ p: UnsafeRawPointer, from: Int, _ n: Int) -> (end: Int, blocks: Int, words: Int) {
-        asciiRun(p, from: from, n, controls: .any)
+    /// The counts a character at a time: characters, words, and what the next character
+    /// needs to know about the last one.
+    struct Tally {
+        var chars = 0, words = 0
+        /// The byte before the text counts as whitespace.
+        var prevSpace = true
+        /// Whether the last character was a space of several bytes: the byte before the
+        /// next block then does not tell (the vector steps class it as a non-space).
+        var afterWideSpace = false
+
+        /// One character at `i`, `i` moved past it; a continuation byte (the rest of a
+        /// character a vector step counted, blocks ending anywhere) is only skipped.
+        @inline(__always)
+        mutating func step(_ p: UnsafeRawPointer, _ n: Int, _ i: inout Int) {
+            let b = p.load(fromByteOffset: i, as: UInt8.self)
+            @inline(__always) func at(_ k: Int) -> UInt8 { k < n ? p.load(fromByteOffset: k, as: UInt8.self) : 0 }
+            var ws = false
+            if b & 0xC0 == 0x80 {
+                i &+= 1
+                return
+            }
+            if b < 0x80 {
+                ws = b == 0x20 || b &- 9 < 5
+                i &+= 1
+            } else {
+                switch b {
+                case 0xC2: ws = at(i &+ 1) == 0x85 || at(i &+ 1) == 0xA0
+                case 0xE1: ws = at(i &+ 1) == 0x9A && at(i &+ 2) == 0x80
+                case 0xE2:
+                    let b1 = at(i &+ 1), b2 = at(i &+ 2)
+                    ws = (b1 == 0x80 && ((0x80...0x8A).contains(b2) || b2 == 0xA8 || b2 == 0xA9 || b2 == 0xAF))
+                        || (b1 == 0x81 && b2 == 0x9F)
+                case 0xE3: ws = at(i &+ 1) == 0x80 && at(i &+ 2) == 0x80
+                default: break
+                }
+                i &+= b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
+            }
+            chars &+= 1
+            afterWideSpace = ws && b >= 0x80
+            if ws { prevSpace = true } else { if prevSpace { words &+= 1 }; prevSpace = false }
+        }
+    }
+
+    /// Per lane: whether the byte is the lead byte of a non-ASCII whitespace character
+    /// (U+0085, U+00A0, U+1680, U+2000...U+200A, U+2028, U+2029, U+202F, U+205F, U+3000)
+    /// or of another one sharing it (’ “ ” – … are E2 80 xx).
+    @inline(__always)
+    static func spaceLeads(_ v: V) -> SIMDMask<SIMD16<Int8>> {
+        (v .== V(repeating: 0xC2)) .| (v .== V(repeating: 0xE1)) .| (v .== V(repeating: 0xE2)) .| (v .== V(repeating: 0xE3))
+    }
+
+    /// Whether the block at `i` (whose bytes are `v`) may start a non-ASCII space: the
+    /// two bytes after each lead byte tell (unless they are past the text).
+    @inline(__always)
+    static func mayHoldSpace(_ p: UnsafeRawPointer, _ n: Int, _ i: Int, _ v: V) -> Bool {
+        guard i &+ 18 <= n else { return true }
+        let n1 = p.loadUnaligned(fromByteOffset: i &+ 1, as: V.self)
+        let n2 = p.loadUnaligned(fromByteOffset: i &+ 2, as: V.self)
+        let x80 = V(repeating: 0x80)
+        let space2 = (v .== V(repeating: 0xC2)) .& ((n1 .== V(repeating: 0x85)) .| (n1 .== V(repeating: 0xA0)))
+        let space1680 = (v .== V(repeating: 0xE1)) .& (n1 .== V(repeating: 0x9A))
+        let space3000 = (v .== V(repeating: 0xE3)) .& (n1 .== x80) .& (n2 .== x80)
+        let space20xx = (v .== V(repeating: 0xE2)) .& (
+            ((n1 .== x80) .& ((n2 .<= V(repeating: 0x8A)) .| (n2 .== V(repeating: 0xA8)) .| (n2 .== V(repeating: 0xA9)) .| (n2 .== V(repeating: 0xAF))))
+            .| ((n1 .== V(repeating: 0x81)) .& (n2 .== V(repeating: 0x9F))))
+        return anyLane(space2 .| space1680 .| space3000 .| space20xx)
     }
 
     /// Characters and words of a string, as the text role counts them.
@@ -232,133 +270,154 @@ enum TextKernels {
     }
 
     /// Characters (Unicode scalars) and whitespace-separated words of valid UTF-8 text.
-    /// Whitespace is what `Unicode.Scalar.Properties.isWhitespace` says. Blocks of sixteen
-    /// bytes with no possible non-ASCII whitespace are counted with vector compares; the
-    /// others one character at a time.
+    /// Whitespace is what `Unicode.Scalar.Properties.isWhitespace` says.
     ///
     /// `controls`: which control characters the text may hold. A JSON string as written in
     /// the file holds none (the scanner rejects raw control bytes in strings): its only
-    /// ASCII whitespace is then the space, one compare a block of all-ASCII ones, not three;
-    /// one whose escapes gave only whitespace ones (`\n`), two.
+    /// ASCII whitespace is then the space, one compare a block, not three; one whose
+    /// escapes gave only whitespace ones (`\n`), two.
     static func measure(_ p: UnsafeRawPointer, _ n: Int, controls: Controls = .any) -> (chars: Int, words: Int) {
-        let top2 = V(repeating: 0xC0), continuation = V(repeating: 0x80), one = V(repeating: 1), zero = V()
-        // Lead bytes of the non-ASCII whitespace characters (U+0085, U+00A0, U+1680,
-        // U+2000...U+200A, U+2028, U+2029, U+202F, U+205F, U+3000).
-        let c2 = V(repeating: 0xC2), e1 = V(repeating: 0xE1), e2 = V(repeating: 0xE2), e3 = V(repeating: 0xE3)
-        var words = 0, chars = 0
-        var starts = zero, leads = zero, blocks = 0
-        var prevSpace = true  // the byte before the text counts as whitespace
-        // Whether the last character was a space of several bytes: the byte before the next
-        // block then does not tell (see the vector step).
-        var afterWideSpace = false
+        // One copy of the loop for each kind of text, each with its own compares, and
+        // each its own function (the registers of one are not spilled around another).
+        switch controls {
+        case .absent: return measureWithoutControls(p, n)
+        case .whitespaceOnly: return measureWithWhitespaceControls(p, n)
+        case .any: return measureWithAnyControls(p, n)
+        }
+    }
+
+    @inline(never)
+    private static func measureWithoutControls(_ p: UnsafeRawPointer, _ n: Int) -> (chars: Int, words: Int) {
+        measureBlocks(p, n, controls: .absent)
+    }
+
+    @inline(never)
+    private static func measureWithWhitespaceControls(_ p: UnsafeRawPointer, _ n: Int) -> (chars: Int, words: Int) {
+        measureBlocks(p, n, controls: .whitespaceOnly)
+    }
+
+    @inline(never)
+    private static func measureWithAnyControls(_ p: UnsafeRawPointer, _ n: Int) -> (chars: Int, words: Int) {
+        measureBlocks(p, n, controls: .any)
+    }
+
+    /// Characters one at a time from `i` to `stop` (or the end of the text), and on past
+    /// a space of several bytes ending there, so that the byte before the next vector
+    /// block tells whether a word starts at it. Out of line: the loops of `measureBlocks`
+    /// keep their counts in registers (a call to the tally's `step` with them inout made
+    /// them memory).
+    @inline(never)
+    private static func steps(_ p: UnsafeRawPointer, _ n: Int, from i: Int, to stop: Int, _ t: Tally) -> (i: Int, tally: Tally) {
+        var i = i, t = t
+        while i < n && (i < stop || t.afterWideSpace) { t.step(p, n, &i) }
+        return (i, t)
+    }
+
+    /// `measure` for text holding `controls`. Blocks of sixteen bytes are counted with
+    /// vector compares, also those with non-ASCII bytes as long as none starts a
+    /// non-ASCII space; those that do, one character at a time.
+    ///
+    /// In a vector block a word starts where a space byte (the one before, loaded at
+    /// i - 1) is followed by a non-space one, and characters are the bytes less the
+    /// continuation bytes. A non-ASCII byte is a non-space to the compares, which is right
+    /// as long as no non-ASCII space is in the block or just before it. Counted in byte
+    /// lanes, summed every at most 255 blocks.
+    @inline(__always)
+    private static func measureBlocks(_ p: UnsafeRawPointer, _ n: Int, controls: Controls) -> (chars: Int, words: Int) {
+        let top2 = V(repeating: 0xC0), continuation = V(repeating: 0x80)
+        var t = Tally()
         var i = 0
-        @inline(__always) func flush() {
-            for l in 0..<16 { words &+= Int(starts[l]); chars &+= Int(leads[l]) }
-            starts = zero
-            leads = zero
-            blocks = 0
-        }
-        @inline(__always) func isAsciiSpace(_ b: UInt8) -> Bool { b == 0x20 || b &- 9 < 5 }
-        /// Whether the block at `i` (whose bytes are `v`) may start a non-ASCII space: the
-        /// lead bytes alone also start common punctuation (’ “ ” – … are E2 80 xx).
-        @inline(__always) func mayHoldSpace(_ i: Int, _ v: V) -> Bool {
-            guard i + 18 <= n else { return true }
-            let n1 = p.loadUnaligned(fromByteOffset: i + 1, as: V.self)
-            let n2 = p.loadUnaligned(fromByteOffset: i + 2, as: V.self)
-            let x80 = V(repeating: 0x80)
-            let space2 = (v .== c2) .& ((n1 .== V(repeating: 0x85)) .| (n1 .== V(repeating: 0xA0)))
-            let space1680 = (v .== e1) .& (n1 .== V(repeating: 0x9A))
-            let space3000 = (v .== e3) .& (n1 .== x80) .& (n2 .== x80)
-            let space20xx = (v .== e2) .& (
-                ((n1 .== x80) .& ((n2 .<= V(repeating: 0x8A)) .| (n2 .== V(repeating: 0xA8)) .| (n2 .== V(repeating: 0xA9)) .| (n2 .== V(repeating: 0xAF))))
-                .| ((n1 .== V(repeating: 0x81)) .& (n2 .== V(repeating: 0x9F))))
-            return anyLane(space2 .| space1680 .| space3000 .| space20xx)
-        }
-        /// One character.
-        @inline(__always) func step() {
-            let b = p.load(fromByteOffset: i, as: UInt8.self)
-            @inline(__always) func at(_ k: Int) -> UInt8 { k < n ? p.load(fromByteOffset: k, as: UInt8.self) : 0 }
-            var ws = false
-            if b & 0xC0 == 0x80 {
-                // The rest of a character a vector step began (blocks end anywhere).
-                i += 1
-                return
-            }
+        // So that a vector step always has a byte before its block.
+        if n > 0 {
+            let b = p.load(as: UInt8.self)
             if b < 0x80 {
-                ws = isAsciiSpace(b)
-                i += 1
+                let ws = b == 0x20 || b &- 9 < 5
+                t.chars = 1
+                t.words = ws ? 0 : 1
+                t.prevSpace = ws
+                i = 1
             } else {
-                switch b {
-                case 0xC2: ws = at(i + 1) == 0x85 || at(i + 1) == 0xA0
-                case 0xE1: ws = at(i + 1) == 0x9A && at(i + 2) == 0x80
-                case 0xE2:
-                    let b1 = at(i + 1), b2 = at(i + 2)
-                    ws = (b1 == 0x80 && ((0x80...0x8A).contains(b2) || b2 == 0xA8 || b2 == 0xA9 || b2 == 0xAF))
-                        || (b1 == 0x81 && b2 == 0x9F)
-                case 0xE3: ws = at(i + 1) == 0x80 && at(i + 2) == 0x80
-                default: break
-                }
-                i += b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
+                (i, t) = steps(p, n, from: 0, to: 1, t)
             }
-            chars += 1
-            afterWideSpace = ws && b >= 0x80
-            if ws { prevSpace = true } else { if prevSpace { words += 1 }; prevSpace = false }
         }
-        /// The block at `i` (bytes `v`, no non-ASCII space in it) by vector compares: word
-        /// starts, and characters (its lead bytes).
-        @inline(__always) func vectorStep(_ v: V) {
-            // The byte before the block decides the word boundary at its first lane; its
-            // class is prevSpace except after a multi-byte space (the caller checks).
-            let w = p.loadUnaligned(fromByteOffset: i - 1, as: V.self)
-            let ws = isSpace(v)
-            starts &+= zero.replacing(with: one, where: .!ws .& isSpace(w))
-            leads &+= zero.replacing(with: one, where: (v & top2) .!= continuation)
-            prevSpace = ws[15]
-            blocks &+= 1
-            if blocks == 255 { flush() }
-            i &+= 16
-        }
-        if n > 0 { step() }  // so the vector step always has a byte before its block
-        while i < n {
-            if i &+ 16 <= n, !afterWideSpace {
-                // A run of all-ASCII blocks (most text).
-                // One copy of the loop for each kind of text, each with its own compares.
-                let (runEnd, run, runWords) = controls == .absent ? asciiRun(p, from: i, n, controls: .absent)
-                    : controls == .whitespaceOnly ? asciiRun(p, from: i, n, controls: .whitespaceOnly)
-                    : asciiRunAnyControls(p, from: i, n)
-                if run > 0 {
-                    i = runEnd
-                    words &+= runWords
-                    chars &+= 16 &* run
-                    prevSpace = isAsciiSpace(p.load(fromByteOffset: i &- 1, as: UInt8.self))
-                    continue
+        // Word starts and continuation bytes, a byte lane each, and the bytes of blocks
+        // they can still take: at most 254 blocks (one more, the last bytes', may follow)
+        // before they are summed.
+        var starts = V(), conts = V()
+        let capacity = 254 * 16 as Int
+        var room = capacity
+        while i &+ 16 <= n {
+            let from = i
+            let limit = min(n, i &+ room)
+            var slow = false
+            while i &+ 16 <= limit {
+                // Two blocks a step while both are ASCII (one check of their high bits):
+                // most text.
+                while i &+ 32 <= limit {
+                    let v0 = p.loadUnaligned(fromByteOffset: i, as: V.self)
+                    let v1 = p.loadUnaligned(fromByteOffset: i &+ 16, as: V.self)
+                    if !isASCII(v0 | v1) { break }
+                    let w0 = p.loadUnaligned(fromByteOffset: i &- 1, as: V.self)
+                    let w1 = p.loadUnaligned(fromByteOffset: i &+ 15, as: V.self)
+                    // A true lane is 0xFF: subtracting it adds one.
+                    starts &-= unsafeBitCast(wordStarts(w0, v0, controls: controls, asciiV: true), to: V.self)
+                    starts &-= unsafeBitCast(wordStarts(w1, v1, controls: controls, asciiV: true), to: V.self)
+                    i &+= 32
                 }
-                // A block with non-ASCII bytes.
+                guard i &+ 16 <= limit else { break }
                 let v = p.loadUnaligned(fromByteOffset: i, as: V.self)
-                if !anyLane((v .== c2) .| (v .== e1) .| (v .== e2) .| (v .== e3)) || !mayHoldSpace(i, v) {
-                    vectorStep(v)
-                } else {
-                    let stop = i + 16
-                    while i < stop { step() }
-                }
-                continue
-            }
-            // The last bytes: when the sixteen ending the text are all ASCII, counted as one
-            // block whose lanes before `i` are left out.
-            if n >= 17, !afterWideSpace {
-                let v = p.loadUnaligned(fromByteOffset: n &- 16, as: V.self)
+                let w = p.loadUnaligned(fromByteOffset: i &- 1, as: V.self)
                 if isASCII(v) {
-                    let w = p.loadUnaligned(fromByteOffset: n &- 17, as: V.self)
-                    let fresh = Self.laneIndex .>= V(repeating: UInt8(truncatingIfNeeded: i &- (n &- 16)))
-                    starts &+= zero.replacing(with: one, where: isSpace(w) .& .!isSpace(v) .& fresh)
-                    chars &+= n &- i
-                    i = n
-                    break
+                    starts &-= unsafeBitCast(wordStarts(w, v, controls: controls, asciiV: true), to: V.self)
+                } else {
+                    // Non-ASCII bytes: counted here unless a non-ASCII space starts in the
+                    // block (rare; the lead bytes alone are often punctuation).
+                    if anyLane(spaceLeads(v)), mayHoldSpace(p, n, i, v) {
+                        slow = true
+                        break
+                    }
+                    starts &-= unsafeBitCast(wordStarts(w, v, controls: controls, asciiV: false), to: V.self)
+                    conts &-= unsafeBitCast((v & top2) .== continuation, to: V.self)
+                }
+                i &+= 16
+            }
+            t.chars &+= i &- from
+            room &-= i &- from
+            if room < 16 {
+                t.chars &-= laneSum(conts)
+                t.words &+= laneSum(starts)
+                starts = V()
+                conts = V()
+                room = capacity
+            }
+            // The last byte the blocks took is ASCII or part of a non-space.
+            if i > from { t.prevSpace = { $0 == 0x20 || $0 &- 9 < 5 }(p.load(fromByteOffset: i &- 1, as: UInt8.self)) }
+            if slow { (i, t) = steps(p, n, from: i, to: i &+ 16, t) }
+        }
+        if i < n {
+            // The last bytes: the sixteen ending the text counted as one block whose lanes
+            // before `i` are left out, unless a non-ASCII space may start in it.
+            var done = false
+            if n >= 17 {
+                let last = n &- 16
+                let v = p.loadUnaligned(fromByteOffset: last, as: V.self)
+                let w = p.loadUnaligned(fromByteOffset: last &- 1, as: V.self)
+                let fresh = V(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15) .>= V(repeating: UInt8(truncatingIfNeeded: i &- last))
+                if isASCII(v) {
+                    starts &-= unsafeBitCast(wordStarts(w, v, controls: controls, asciiV: true) .& fresh, to: V.self)
+                    done = true
+                } else if !anyLane(spaceLeads(v) .& fresh) {
+                    starts &-= unsafeBitCast(wordStarts(w, v, controls: controls, asciiV: false) .& fresh, to: V.self)
+                    conts &-= unsafeBitCast(((v & top2) .== continuation) .& fresh, to: V.self)
+                    done = true
                 }
             }
-            step()
+            if done {
+                t.chars &+= n &- i
+            } else {
+                (i, t) = steps(p, n, from: i, to: n, t)
+            }
         }
-        flush()
-        return (chars, words)
+        return (t.chars &- laneSum(conts), t.words &+ laneSum(starts))
     }
 }
