@@ -171,12 +171,17 @@ enum TextKernels {
     }
 
     /// Per lane: whether a word starts at the byte of `v`, the one before it being the
-    /// byte of `w` (the load one byte earlier). `asciiV`: every byte of `v` is ASCII, so
-    /// that for text with whitespace controls one signed compare tells a non-space.
+    /// byte of `w` (the load one byte earlier). `ascii`: every byte of `v` (and of `w`
+    /// with `asciiW`) is ASCII, so that for text with whitespace controls one signed
+    /// compare tells a non-space (bytes from 0x80 would pass as spaces).
     @inline(__always)
-    static func wordStarts(_ w: V, _ v: V, controls: Controls, asciiV: Bool) -> SIMDMask<SIMD16<Int8>> {
-        if controls == .whitespaceOnly && asciiV {
-            return isSpace(w, controls: controls) .& (unsafeBitCast(v, to: SIMD16<Int8>.self) .> SIMD16<Int8>(repeating: 0x20))
+    static func wordStarts(_ w: V, _ v: V, controls: Controls, ascii: Bool, asciiW: Bool = false) -> SIMDMask<SIMD16<Int8>> {
+        if controls == .whitespaceOnly && ascii {
+            let above = SIMD16<Int8>(repeating: 0x20)
+            let nonSpaceV = unsafeBitCast(v, to: SIMD16<Int8>.self) .> above
+            // Not a non-space, rather than a space: one `pandn`, no copy for a min.
+            if asciiW { return .!(unsafeBitCast(w, to: SIMD16<Int8>.self) .> above) .& nonSpaceV }
+            return isSpace(w, controls: controls) .& nonSpaceV
         }
         return isSpace(w, controls: controls) .& .!isSpace(v, controls: controls)
     }
@@ -303,14 +308,21 @@ enum TextKernels {
 
     /// Characters one at a time from `i` to `stop` (or the end of the text), and on past
     /// a space of several bytes ending there, so that the byte before the next vector
-    /// block tells whether a word starts at it. Out of line: the loops of `measureBlocks`
+    /// block tells whether a word starts at it: returns where they end, and how many
+    /// characters and word starts they hold. Out of line: the loops of `measureBlocks`
     /// keep their counts in registers (a call to the tally's `step` with them inout made
     /// them memory).
     @inline(never)
-    private static func steps(_ p: UnsafeRawPointer, _ n: Int, from i: Int, to stop: Int, _ t: Tally) -> (i: Int, tally: Tally) {
-        var i = i, t = t
+    private static func steps(_ p: UnsafeRawPointer, _ n: Int, from i: Int, to stop: Int) -> (i: Int, chars: Int, words: Int) {
+        var i = i, t = Tally()
+        // The byte before `i` tells: it is ASCII or part of a non-space (a vector block
+        // holds no non-ASCII space, and these steps never stop just after one).
+        if i > 0 {
+            let b = p.load(fromByteOffset: i &- 1, as: UInt8.self)
+            t.prevSpace = b == 0x20 || b &- 9 < 5
+        }
         while i < n && (i < stop || t.afterWideSpace) { t.step(p, n, &i) }
-        return (i, t)
+        return (i, t.chars, t.words)
     }
 
     /// `measure` for text holding `controls`. Blocks of sixteen bytes are counted with
@@ -324,21 +336,18 @@ enum TextKernels {
     /// lanes, summed every at most 255 blocks.
     @inline(__always)
     private static func measureBlocks(_ p: UnsafeRawPointer, _ n: Int, controls: Controls) -> (chars: Int, words: Int) {
+        guard n > 0 else { return (0, 0) }
         let top2 = V(repeating: 0xC0), continuation = V(repeating: 0x80)
-        var t = Tally()
+        var chars = 0, words = 0
         var i = 0
-        // So that a vector step always has a byte before its block.
-        if n > 0 {
-            let b = p.load(as: UInt8.self)
-            if b < 0x80 {
-                let ws = b == 0x20 || b &- 9 < 5
-                t.chars = 1
-                t.words = ws ? 0 : 1
-                t.prevSpace = ws
-                i = 1
-            } else {
-                (i, t) = steps(p, n, from: 0, to: 1, t)
-            }
+        // The first character, so that a vector step always has a byte before its block.
+        let b = p.load(as: UInt8.self)
+        if b < 0x80 {
+            chars = 1
+            words = b == 0x20 || b &- 9 < 5 ? 0 : 1
+            i = 1
+        } else {
+            (i, chars, words) = steps(p, n, from: 0, to: 1)
         }
         // Word starts and continuation bytes, a byte lane each, and the bytes of blocks
         // they can still take: at most 254 blocks (one more, the last bytes', may follow)
@@ -351,48 +360,83 @@ enum TextKernels {
             let limit = min(n, i &+ room)
             var slow = false
             while i &+ 16 <= limit {
-                // Two blocks a step while both are ASCII (one check of their high bits):
+                // Four blocks a step while all are ASCII (one check of their high bits):
                 // most text.
-                while i &+ 32 <= limit {
+                while i &+ 64 <= limit {
                     let v0 = p.loadUnaligned(fromByteOffset: i, as: V.self)
                     let v1 = p.loadUnaligned(fromByteOffset: i &+ 16, as: V.self)
-                    if !isASCII(v0 | v1) { break }
+                    let v2 = p.loadUnaligned(fromByteOffset: i &+ 32, as: V.self)
+                    let v3 = p.loadUnaligned(fromByteOffset: i &+ 48, as: V.self)
+                    let w0 = p.loadUnaligned(fromByteOffset: i &- 1, as: V.self)
+                    // With whitespace controls the byte before is checked too: the
+                    // compares of the byte before each lane are then signed ones.
+                    let asciiW = controls == .whitespaceOnly
+                    if !isASCII(asciiW ? v0 | v1 | v2 | v3 | w0 : v0 | v1 | v2 | v3) { break }
+                    let w1 = p.loadUnaligned(fromByteOffset: i &+ 15, as: V.self)
+                    let w2 = p.loadUnaligned(fromByteOffset: i &+ 31, as: V.self)
+                    let w3 = p.loadUnaligned(fromByteOffset: i &+ 47, as: V.self)
+                    // A true lane is 0xFF: subtracting it adds one.
+                    starts &-= unsafeBitCast(wordStarts(w0, v0, controls: controls, ascii: true, asciiW: asciiW), to: V.self)
+                    starts &-= unsafeBitCast(wordStarts(w1, v1, controls: controls, ascii: true, asciiW: asciiW), to: V.self)
+                    starts &-= unsafeBitCast(wordStarts(w2, v2, controls: controls, ascii: true, asciiW: asciiW), to: V.self)
+                    starts &-= unsafeBitCast(wordStarts(w3, v3, controls: controls, ascii: true, asciiW: asciiW), to: V.self)
+                    i &+= 64
+                }
+                // Two blocks: ASCII ones, or ones without a lead byte of a non-ASCII space
+                // (most of the rest).
+                twoBlocks: if i &+ 32 <= limit {
+                    let v0 = p.loadUnaligned(fromByteOffset: i, as: V.self)
+                    let v1 = p.loadUnaligned(fromByteOffset: i &+ 16, as: V.self)
                     let w0 = p.loadUnaligned(fromByteOffset: i &- 1, as: V.self)
                     let w1 = p.loadUnaligned(fromByteOffset: i &+ 15, as: V.self)
-                    // A true lane is 0xFF: subtracting it adds one.
-                    starts &-= unsafeBitCast(wordStarts(w0, v0, controls: controls, asciiV: true), to: V.self)
-                    starts &-= unsafeBitCast(wordStarts(w1, v1, controls: controls, asciiV: true), to: V.self)
+                    if isASCII(v0 | v1) {
+                        // A true lane is 0xFF: subtracting it adds one.
+                        starts &-= unsafeBitCast(wordStarts(w0, v0, controls: controls, ascii: true), to: V.self)
+                        starts &-= unsafeBitCast(wordStarts(w1, v1, controls: controls, ascii: true), to: V.self)
+                    } else {
+                        if anyLane(spaceLeads(v0) .| spaceLeads(v1)) { break twoBlocks }
+                        starts &-= unsafeBitCast(wordStarts(w0, v0, controls: controls, ascii: false), to: V.self)
+                        starts &-= unsafeBitCast(wordStarts(w1, v1, controls: controls, ascii: false), to: V.self)
+                        conts &-= unsafeBitCast((v0 & top2) .== continuation, to: V.self)
+                        conts &-= unsafeBitCast((v1 & top2) .== continuation, to: V.self)
+                    }
                     i &+= 32
+                    continue
                 }
+                // One block: the last one before `limit`, or one of two that may hold a
+                // non-ASCII space.
                 guard i &+ 16 <= limit else { break }
                 let v = p.loadUnaligned(fromByteOffset: i, as: V.self)
                 let w = p.loadUnaligned(fromByteOffset: i &- 1, as: V.self)
                 if isASCII(v) {
-                    starts &-= unsafeBitCast(wordStarts(w, v, controls: controls, asciiV: true), to: V.self)
+                    starts &-= unsafeBitCast(wordStarts(w, v, controls: controls, ascii: true), to: V.self)
                 } else {
-                    // Non-ASCII bytes: counted here unless a non-ASCII space starts in the
-                    // block (rare; the lead bytes alone are often punctuation).
+                    // Counted here unless a non-ASCII space starts in the block (rare; the
+                    // lead bytes alone are often punctuation).
                     if anyLane(spaceLeads(v)), mayHoldSpace(p, n, i, v) {
                         slow = true
                         break
                     }
-                    starts &-= unsafeBitCast(wordStarts(w, v, controls: controls, asciiV: false), to: V.self)
+                    starts &-= unsafeBitCast(wordStarts(w, v, controls: controls, ascii: false), to: V.self)
                     conts &-= unsafeBitCast((v & top2) .== continuation, to: V.self)
                 }
                 i &+= 16
             }
-            t.chars &+= i &- from
+            chars &+= i &- from
             room &-= i &- from
             if room < 16 {
-                t.chars &-= laneSum(conts)
-                t.words &+= laneSum(starts)
+                chars &-= laneSum(conts)
+                words &+= laneSum(starts)
                 starts = V()
                 conts = V()
                 room = capacity
             }
-            // The last byte the blocks took is ASCII or part of a non-space.
-            if i > from { t.prevSpace = { $0 == 0x20 || $0 &- 9 < 5 }(p.load(fromByteOffset: i &- 1, as: UInt8.self)) }
-            if slow { (i, t) = steps(p, n, from: i, to: i &+ 16, t) }
+            if slow {
+                let (end, c, w) = steps(p, n, from: i, to: i &+ 16)
+                i = end
+                chars &+= c
+                words &+= w
+            }
         }
         if i < n {
             // The last bytes: the sixteen ending the text counted as one block whose lanes
@@ -404,20 +448,22 @@ enum TextKernels {
                 let w = p.loadUnaligned(fromByteOffset: last &- 1, as: V.self)
                 let fresh = V(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15) .>= V(repeating: UInt8(truncatingIfNeeded: i &- last))
                 if isASCII(v) {
-                    starts &-= unsafeBitCast(wordStarts(w, v, controls: controls, asciiV: true) .& fresh, to: V.self)
+                    starts &-= unsafeBitCast(wordStarts(w, v, controls: controls, ascii: true) .& fresh, to: V.self)
                     done = true
                 } else if !anyLane(spaceLeads(v) .& fresh) {
-                    starts &-= unsafeBitCast(wordStarts(w, v, controls: controls, asciiV: false) .& fresh, to: V.self)
+                    starts &-= unsafeBitCast(wordStarts(w, v, controls: controls, ascii: false) .& fresh, to: V.self)
                     conts &-= unsafeBitCast(((v & top2) .== continuation) .& fresh, to: V.self)
                     done = true
                 }
             }
             if done {
-                t.chars &+= n &- i
+                chars &+= n &- i
             } else {
-                (i, t) = steps(p, n, from: i, to: n, t)
+                let (_, c, w) = steps(p, n, from: i, to: n)
+                chars &+= c
+                words &+= w
             }
         }
-        return (t.chars &- laneSum(conts), t.words &+ laneSum(starts))
+        return (chars &- laneSum(conts), words &+ laneSum(starts))
     }
 }
