@@ -174,12 +174,16 @@ import Testing
     @Test func stringBodyMatchesAByteAtATimeScan() {
         var g = Generator(state: 7)
         let alphabet: [UInt8] = Array("abc xyz".utf8) + [0x22, 0x5C, 0x5C, 0x01, 0x1F, 0x7F, 0xC3, 0xA9, 0xE2, 0x80]
-        for _ in 0..<5_000 {
-            let n = g.below(80)
+        for round in 0..<8_000 {
+            // Also long strings, so that the 32-byte steps meet every kind of stop byte in
+            // either of their blocks.
+            let n = g.below(round < 5_000 ? 80 : 200)
             var bytes: [UInt8] = []
             for _ in 0..<n {
-                // Mostly plain letters so that many strings run for several blocks.
-                bytes.append(g.below(10) < 8 ? UInt8(ascii: "m") : alphabet[g.below(alphabet.count)])
+                // Mostly plain letters so that many strings run for several blocks (the
+                // long ones for many).
+                let plain = round < 5_000 ? g.below(10) < 8 : g.below(60) != 0
+                bytes.append(plain ? UInt8(ascii: "m") : alphabet[g.below(alphabet.count)])
             }
             let from = min(bytes.count, g.below(3))
             let fast = bytes.withUnsafeBytes { TextKernels.stringBody($0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, from: from, end: bytes.count) }
@@ -244,10 +248,11 @@ import Testing
         ].map { Array($0.utf8) } + [[0xFF], [0xC3], [0x80]]
         for round in 0..<20_000 {
             var bytes: [UInt8] = []
-            // Some strings are one long run (1...70 bytes) with a single piece somewhere,
-            // so that it lands at every offset of the sixteen-byte blocks.
+            // Some strings are one long run (1...150 bytes) with a single piece somewhere,
+            // so that it lands at every offset of the sixteen-byte blocks and of the two
+            // blocks of a 32-byte step.
             if round < 5_000 {
-                let n = 1 + g.below(70), at = g.below(n)
+                let n = 1 + g.below(round < 2_500 ? 70 : 150), at = g.below(n)
                 for k in 0..<n {
                     if k == at { bytes += pieces[g.below(pieces.count)] } else { bytes.append(UInt8(ascii: "m")) }
                 }

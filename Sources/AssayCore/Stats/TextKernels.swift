@@ -16,6 +16,25 @@ enum TextKernels {
 
     // MARK: JSON string bodies
 
+    /// Per lane: whether the byte stops a JSON string body's scan: a quote, a backslash or
+    /// a control byte. Xor 2 takes the quote to 0x20 and the control bytes among
+    /// themselves, so one unsigned compare finds both (and one more the backslash).
+    @inline(__always)
+    static func stops(_ v: V) -> SIMDMask<SIMD16<Int8>> {
+        ((v ^ V(repeating: 0x02)) .<= V(repeating: 0x20)) .| (v .== V(repeating: 0x5C))
+    }
+
+    /// Whether either block holds a byte that stops a scan: the quote and control test of
+    /// both is one compare, on the smaller of their bytes (xor-ed) lane by lane.
+    @inline(__always)
+    static func anyStops(_ v0: V, _ v1: V) -> Bool {
+        let two = V(repeating: 0x02), backslash = V(repeating: 0x5C)
+        let a = v0 ^ two, b = v1 ^ two
+        // A select on a compare, which compiles to `pminub` (`pointwiseMin` is a call).
+        let low = a.replacing(with: b, where: b .< a)
+        return anyLane((low .<= V(repeating: 0x20)) .| (v0 .== backslash) .| (v1 .== backslash))
+    }
+
     /// Where the JSON string body starting at `from` (just after its opening quote) stops,
     /// within `[from, end)`: the offset of its closing quote or of its first backslash,
     /// whichever comes first (the caller tells them apart), and whether the bytes before it
@@ -23,12 +42,10 @@ enum TextKernels {
     /// character does.
     @inline(__always)
     static func stringBody(_ base: UnsafeRawPointer, from: Int, end: Int) -> (stop: Int, high: Bool)? {
-        let quote = V(repeating: 0x22), backslash = V(repeating: 0x5C), control = V(repeating: 0x20)
         // Every byte loaded is or-ed in, also those past the stop: a stray high bit there
         // only costs a needless (passing) UTF-8 check of the body.
         var highBits = V()
         var i = from
-        @inline(__always) func stops(_ v: V) -> SIMDMask<SIMD16<Int8>> { (v .== quote) .| (v .== backslash) .| (v .< control) }
         while true {
             if i &+ 16 <= end {
                 let v = base.loadUnaligned(fromByteOffset: i, as: V.self)
@@ -42,7 +59,7 @@ enum TextKernels {
                     while i &+ 32 <= end {
                         let v0 = base.loadUnaligned(fromByteOffset: i, as: V.self)
                         let v1 = base.loadUnaligned(fromByteOffset: i &+ 16, as: V.self)
-                        if anyLane(stops(v0) .| stops(v1)) { break }
+                        if anyStops(v0, v1) { break }
                         highBits |= v0 | v1
                         i &+= 32
                     }
@@ -74,7 +91,6 @@ enum TextKernels {
     /// before its first quote, backslash or control byte.
     static func unescape(_ base: UnsafeRawPointer, escape: Int, end: Int,
                          into out: ScanBuffer<UInt8>) -> (close: Int, high: Bool, controls: Controls)? {
-        let quote = V(repeating: 0x22), backslash = V(repeating: 0x5C), control = V(repeating: 0x20)
         let raw = UnsafeRawBufferPointer(start: base, count: end)
         var highBits = V()
         var controls = Controls.absent
@@ -83,11 +99,11 @@ enum TextKernels {
         var n = 0
         var dst = out.end
         var room = out.spare
-        // Plain statements, not nested functions: a nested function updating `n` made the
-        // compiler box it behind dynamic exclusivity checks.
+        // Plain statements, not nested functions updating state: a nested function
+        // updating `n` made the compiler box it behind dynamic exclusivity checks.
         while true {
-            // A step writes at most 19 bytes: a block, less its last byte, then an escape.
-            if n &+ 19 > room {
+            // Room for a few blocks, or the last bytes and an escape after them.
+            if room &- n < 64 {
                 // Committed first: `out` keeps only its committed elements when it grows.
                 out.commit(n)
                 out.reserve(256)
@@ -95,37 +111,78 @@ enum TextKernels {
                 dst = out.end
                 room = out.spare
             }
-            let b: UInt8
-            if i &+ 16 <= end {
-                let v = base.loadUnaligned(fromByteOffset: i, as: V.self)
-                highBits |= v
-                UnsafeMutableRawPointer(dst + n).storeBytes(of: v, as: V.self)
-                let m = unsafeBitCast((v .== quote) .| (v .== backslash) .| (v .< control), to: SIMD2<UInt64>.self)
-                if m[0] | m[1] == 0 {
-                    i &+= 16
-                    n &+= 16
-                    continue
+            // Whole blocks from `i`, stored at `dst + n`, as far as both the input and the
+            // room allow (with 3 bytes to spare: an escape after a block's first 15 bytes
+            // writes up to 4), one bound for both: `k` bytes on from each.
+            let limit = min(end &- i, room &- n &- 3)
+            var k = 0
+            var stop = -1  // the offset past `k` of the first quote, backslash or control byte
+            blocks: do {
+                // Two blocks a step: runs between escapes are long (paragraphs between
+                // line breaks).
+                while k &+ 32 <= limit {
+                    let v0 = base.loadUnaligned(fromByteOffset: i &+ k, as: V.self)
+                    let v1 = base.loadUnaligned(fromByteOffset: i &+ k &+ 16, as: V.self)
+                    highBits |= v0 | v1
+                    UnsafeMutableRawPointer(dst + (n &+ k)).storeBytes(of: v0, as: V.self)
+                    UnsafeMutableRawPointer(dst + (n &+ k &+ 16)).storeBytes(of: v1, as: V.self)
+                    if anyStops(v0, v1) {
+                        // The first one: the mask is 0xFF per lane.
+                        let m0 = unsafeBitCast(stops(v0), to: SIMD2<UInt64>.self)
+                        let m1 = unsafeBitCast(stops(v1), to: SIMD2<UInt64>.self)
+                        stop = m0[0] != 0 ? m0[0].trailingZeroBitCount &>> 3
+                            : m0[1] != 0 ? 8 &+ m0[1].trailingZeroBitCount &>> 3
+                            : m1[0] != 0 ? 16 &+ m1[0].trailingZeroBitCount &>> 3
+                            : 24 &+ m1[1].trailingZeroBitCount &>> 3
+                        break blocks
+                    }
+                    k &+= 32
                 }
-                let k = m[0] != 0 ? m[0].trailingZeroBitCount &>> 3 : 8 &+ m[1].trailingZeroBitCount &>> 3
+                if k &+ 16 <= limit {
+                    let v = base.loadUnaligned(fromByteOffset: i &+ k, as: V.self)
+                    highBits |= v
+                    UnsafeMutableRawPointer(dst + (n &+ k)).storeBytes(of: v, as: V.self)
+                    let m = unsafeBitCast(stops(v), to: SIMD2<UInt64>.self)
+                    if m[0] | m[1] != 0 {
+                        stop = m[0] != 0 ? m[0].trailingZeroBitCount &>> 3 : 8 &+ m[1].trailingZeroBitCount &>> 3
+                        break blocks
+                    }
+                    k &+= 16
+                }
+            }
+            if stop < 0 {
                 i &+= k
                 n &+= k
-                b = base.load(fromByteOffset: i, as: UInt8.self)
-            } else {
-                guard i < end else { return nil }
-                b = base.load(fromByteOffset: i, as: UInt8.self)
-                if b >= 0x80 { highBits[0] = 0x80 }
-                if b != 0x22 && b >= 0x20 && b != 0x5C {
+                // Room ran short: more first.
+                if end &- i >= 16 || room &- n < 20 { continue }
+                // The last bytes of the input, one at a time.
+                while true {
+                    guard i < end else { return nil }
+                    let b = base.load(fromByteOffset: i, as: UInt8.self)
+                    if b == 0x22 || b == 0x5C || b < 0x20 { break }
+                    if b >= 0x80 { highBits[0] = 0x80 }
                     dst[n] = b
                     i &+= 1
                     n &+= 1
-                    continue
                 }
+            } else {
+                i &+= k &+ stop
+                n &+= k &+ stop
             }
+            let b = base.load(fromByteOffset: i, as: UInt8.self)
             if b == 0x22 {
                 out.commit(n)
                 return (i, !isASCII(highBits), controls)
             }
             guard b == 0x5C else { return nil }
+            // `\n`, most escapes (line breaks in text), without the general decoding.
+            if i &+ 1 < end && base.load(fromByteOffset: i &+ 1, as: UInt8.self) == UInt8(ascii: "n") {
+                dst[n] = 0x0A
+                if controls == .absent { controls = .whitespaceOnly }
+                i &+= 2
+                n &+= 1
+                continue
+            }
             guard let (taken, written) = JSONParser.decodeEscape(raw, at: i, to: dst + n) else { return nil }
             // A control character is an escape's only byte.
             if written == 1, dst[n] < 0x20, controls != .any { controls = dst[n] &- 9 < 5 ? .whitespaceOnly : .any }
