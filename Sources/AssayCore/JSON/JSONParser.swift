@@ -314,23 +314,34 @@ public enum UTF8Validation {
         let n = raw.count
         guard let base = raw.baseAddress else { return nil }
         while i < n {
-            // Skip ASCII sixteen bytes at a time, straight to the first non-ASCII byte of
-            // the block (text in most languages has a few accented letters a line).
-            if i + 16 <= n {
+            // Skip ASCII thirty-two bytes at a time while it lasts (one check of the high
+            // bits of both blocks), then sixteen, straight to the first non-ASCII byte of the
+            // block (text in most languages has a few accented letters a line). Wrapping
+            // arithmetic: offsets within a buffer cannot overflow, and the checks cost as
+            // much as the loop.
+            while i &+ 32 <= n {
+                let x = base.loadUnaligned(fromByteOffset: i, as: SIMD2<UInt64>.self)
+                    | base.loadUnaligned(fromByteOffset: i &+ 16, as: SIMD2<UInt64>.self)
+                if (x[0] | x[1]) & 0x8080_8080_8080_8080 != 0 { break }
+                i &+= 32
+            }
+            if i &+ 16 <= n {
                 let x = base.loadUnaligned(fromByteOffset: i, as: SIMD2<UInt64>.self)
                 let h0 = x[0] & 0x8080_8080_8080_8080, h1 = x[1] & 0x8080_8080_8080_8080
                 if h0 | h1 == 0 {
-                    i += 16
+                    i &+= 16
                     continue
                 }
-                i += h0 != 0 ? h0.trailingZeroBitCount >> 3 : 8 + h1.trailingZeroBitCount >> 3
+                i &+= h0 != 0 ? h0.trailingZeroBitCount &>> 3 : 8 &+ h1.trailingZeroBitCount &>> 3
+            } else if i == n {
+                break  // the thirty-two byte steps took the rest
             }
             let b = raw[i]
-            if b < 0x80 { i += 1; continue }
+            if b < 0x80 { i &+= 1; continue }
             // Two-byte letters (accented Latin, Greek, Cyrillic): no scalar to rebuild.
             if b >= 0xC2 && b <= 0xDF {
-                guard i + 1 < n, raw[i + 1] & 0xC0 == 0x80 else { return i }
-                i += 2
+                guard i &+ 1 < n, raw[i &+ 1] & 0xC0 == 0x80 else { return i }
+                i &+= 2
                 continue
             }
             let len: Int
