@@ -271,6 +271,15 @@ import Testing
                     "\(bytes) from \(from)")
             if slow?.high == true { #expect(fast?.high == true, "\(bytes) from \(from)") }
         }
+        // Runs of `\n` escapes of every length up to 300 (taken together, and across the
+        // buffer growing), between text.
+        for k in 0..<300 {
+            let body = "ab " + String(repeating: #"\n"#, count: k) + #"c\td\n"# + String(repeating: "x", count: k % 40) + "\""
+            let bytes = Array(body.utf8)
+            let fast = Self.decodedBody(bytes, from: 0)
+            let slow = Self.decodedBodyReference(bytes, from: 0)
+            #expect(fast?.close == slow?.close && fast?.decoded == slow?.decoded && fast?.controls == slow?.controls, "\(k)")
+        }
         // The empty string, and a long one growing the buffer many times.
         #expect(Self.decodedBody([0x22], from: 0)?.close == 0)
         let long = Array(String(repeating: #"ab\ncd "#, count: 500).utf8) + [0x22]

@@ -175,12 +175,16 @@ enum TextKernels {
                 return (i, !isASCII(highBits), controls)
             }
             guard b == 0x5C else { return nil }
-            // `\n`, most escapes (line breaks in text), without the general decoding.
+            // `\n`, most escapes (line breaks in text), without the general decoding; and
+            // the ones right after it (paragraph breaks), without a block step each.
             if i &+ 1 < end && base.load(fromByteOffset: i &+ 1, as: UInt8.self) == UInt8(ascii: "n") {
-                dst[n] = 0x0A
                 if controls == .absent { controls = .whitespaceOnly }
-                i &+= 2
-                n &+= 1
+                repeat {
+                    dst[n] = 0x0A
+                    i &+= 2
+                    n &+= 1
+                } while i &+ 1 < end && n < room
+                    && UInt16(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt16.self)) == 0x6E5C  // `\n`
                 continue
             }
             guard let (taken, written) = JSONParser.decodeEscape(raw, at: i, to: dst + n) else { return nil }
