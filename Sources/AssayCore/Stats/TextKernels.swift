@@ -35,6 +35,18 @@ enum TextKernels {
         return anyLane((low .<= V(repeating: 0x20)) .| (v0 .== backslash) .| (v1 .== backslash))
     }
 
+    /// The offset of the first byte that stops a scan in the 32 bytes of `v0` then `v1`
+    /// (there is one).
+    @inline(__always)
+    static func firstStop(_ v0: V, _ v1: V) -> Int {
+        // The masks are 0xFF per lane.
+        let m0 = unsafeBitCast(stops(v0), to: SIMD2<UInt64>.self)
+        if m0[0] != 0 { return m0[0].trailingZeroBitCount &>> 3 }
+        if m0[1] != 0 { return 8 &+ m0[1].trailingZeroBitCount &>> 3 }
+        let m1 = unsafeBitCast(stops(v1), to: SIMD2<UInt64>.self)
+        return m1[0] != 0 ? 16 &+ m1[0].trailingZeroBitCount &>> 3 : 24 &+ m1[1].trailingZeroBitCount &>> 3
+    }
+
     /// Where the JSON string body starting at `from` (just after its opening quote) stops,
     /// within `[from, end)`: the offset of its closing quote or of its first backslash,
     /// whichever comes first (the caller tells them apart), and whether the bytes before it
@@ -54,13 +66,15 @@ enum TextKernels {
                 if m[0] | m[1] == 0 {
                     i &+= 16
                     // Sixteen clean bytes: a long string (most are short keys and values,
-                    // which a 32-byte step would only slow down). On 32 bytes a step; the
-                    // block holding the stop is then found sixteen bytes at a time.
+                    // which a 32-byte step would only slow down). On 32 bytes a step.
                     while i &+ 32 <= end {
                         let v0 = base.loadUnaligned(fromByteOffset: i, as: V.self)
                         let v1 = base.loadUnaligned(fromByteOffset: i &+ 16, as: V.self)
-                        if anyStops(v0, v1) { break }
                         highBits |= v0 | v1
+                        if anyStops(v0, v1) {
+                            i &+= firstStop(v0, v1)
+                            return base.load(fromByteOffset: i, as: UInt8.self) >= 0x20 ? (i, !isASCII(highBits)) : nil
+                        }
                         i &+= 32
                     }
                     continue
@@ -127,13 +141,7 @@ enum TextKernels {
                     UnsafeMutableRawPointer(dst + (n &+ k)).storeBytes(of: v0, as: V.self)
                     UnsafeMutableRawPointer(dst + (n &+ k &+ 16)).storeBytes(of: v1, as: V.self)
                     if anyStops(v0, v1) {
-                        // The first one: the mask is 0xFF per lane.
-                        let m0 = unsafeBitCast(stops(v0), to: SIMD2<UInt64>.self)
-                        let m1 = unsafeBitCast(stops(v1), to: SIMD2<UInt64>.self)
-                        stop = m0[0] != 0 ? m0[0].trailingZeroBitCount &>> 3
-                            : m0[1] != 0 ? 8 &+ m0[1].trailingZeroBitCount &>> 3
-                            : m1[0] != 0 ? 16 &+ m1[0].trailingZeroBitCount &>> 3
-                            : 24 &+ m1[1].trailingZeroBitCount &>> 3
+                        stop = firstStop(v0, v1)
                         break blocks
                     }
                     k &+= 32
