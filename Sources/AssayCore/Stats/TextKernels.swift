@@ -62,8 +62,15 @@ enum TextKernels {
             if i &+ 16 <= end {
                 let v = base.loadUnaligned(fromByteOffset: i, as: V.self)
                 highBits |= v
+                // The mask is 0xFF per lane. Its halves tested one by one, not or-ed first:
+                // most strings end in their first eight bytes, then that test also finds
+                // where.
                 let m = unsafeBitCast(stops(v), to: SIMD2<UInt64>.self)
-                if m[0] | m[1] == 0 {
+                if m[0] != 0 {
+                    i &+= m[0].trailingZeroBitCount &>> 3
+                } else if m[1] != 0 {
+                    i &+= 8 &+ m[1].trailingZeroBitCount &>> 3
+                } else {
                     i &+= 16
                     // Sixteen clean bytes: a long string (most are short keys and values,
                     // which a 32-byte step would only slow down). On 32 bytes a step.
@@ -79,8 +86,7 @@ enum TextKernels {
                     }
                     continue
                 }
-                // The first quote, backslash or control byte: the mask is 0xFF per lane.
-                i &+= m[0] != 0 ? m[0].trailingZeroBitCount &>> 3 : 8 &+ m[1].trailingZeroBitCount &>> 3
+                // The first quote, backslash or control byte.
                 return base.load(fromByteOffset: i, as: UInt8.self) >= 0x20 ? (i, !isASCII(highBits)) : nil
             }
             guard i < end else { return nil }
