@@ -437,7 +437,10 @@ enum TextKernels {
             while i &+ 16 <= limit {
                 // Four blocks a step while all are ASCII (one check of their high bits):
                 // most text.
-                while i &+ 64 <= limit {
+                // `i <= last`: one compare a step (`i + 64 <= limit` compiled to two adds,
+                // a compare and a copy).
+                let last = limit &- 64
+                while i <= last {
                     let v0 = p.loadUnaligned(fromByteOffset: i, as: V.self)
                     let v1 = p.loadUnaligned(fromByteOffset: i &+ 16, as: V.self)
                     let v2 = p.loadUnaligned(fromByteOffset: i &+ 32, as: V.self)
