@@ -245,20 +245,39 @@ enum TextKernels {
         }
     }
 
-    /// Per lane: whether a word starts at the byte of `v`, the one before it being the
-    /// byte of `w` (the load one byte earlier). `ascii`: every byte of `v` (and of `w`
-    /// with `asciiW`) is ASCII, so that for text with whitespace controls one signed
-    /// compare tells a non-space (bytes from 0x80 would pass as spaces).
+    /// Per lane: whether the byte of `v` and the one before it (of `w`, the load one byte
+    /// earlier) differ, one whitespace and the other not. `ascii`: every byte of `v` (and
+    /// of `w` with `asciiW`) is ASCII, so that for text with whitespace controls one
+    /// signed compare tells a non-space (bytes from 0x80 would pass as spaces).
+    ///
+    /// Changes rather than word starts (a space, then a non-space): `.!` on a compare
+    /// becomes the opposite compare, which for `<` needs a copy of the constant; an xor
+    /// of two compares stays as it is. `measureBlocks` makes words of them.
     @inline(__always)
-    static func wordStarts(_ w: V, _ v: V, controls: Controls, ascii: Bool, asciiW: Bool = false) -> SIMDMask<SIMD16<Int8>> {
-        if controls == .whitespaceOnly && ascii {
+    static func changes(_ w: V, _ v: V, controls: Controls, ascii: Bool, asciiW: Bool = false) -> SIMDMask<SIMD16<Int8>> {
+        if controls == .whitespaceOnly && ascii && asciiW {
             let above = SIMD16<Int8>(repeating: 0x20)
-            let nonSpaceV = unsafeBitCast(v, to: SIMD16<Int8>.self) .> above
-            // Not a non-space, rather than a space: one `pandn`, no copy for a min.
-            if asciiW { return .!(unsafeBitCast(w, to: SIMD16<Int8>.self) .> above) .& nonSpaceV }
-            return isSpace(w, controls: controls) .& nonSpaceV
+            return (unsafeBitCast(w, to: SIMD16<Int8>.self) .> above) .^ (unsafeBitCast(v, to: SIMD16<Int8>.self) .> above)
         }
-        return isSpace(w, controls: controls) .& .!isSpace(v, controls: controls)
+        return isSpace(w, controls: controls) .^ isSpace(v, controls: controls)
+    }
+
+    /// Per lane: whether a word starts at the byte of `v`, the one before it being the
+    /// byte of `w` (the load one byte earlier): the count for text without whitespace
+    /// controls, whose compares (`==`) have no opposite to become.
+    @inline(__always)
+    static func wordStarts(_ w: V, _ v: V, controls: Controls) -> SIMDMask<SIMD16<Int8>> {
+        isSpace(w, controls: controls) .& .!isSpace(v, controls: controls)
+    }
+
+    /// 1 when the byte is no whitespace, 0 when it is, as `isSpace` classes it.
+    @inline(__always)
+    static func nonSpace(_ b: UInt8, controls: Controls) -> Int {
+        switch controls {
+        case .any: return b == 0x20 || b &- 9 < 5 ? 0 : 1
+        case .whitespaceOnly: return b > 0x20 ? 1 : 0
+        case .absent: return b == 0x20 ? 0 : 1
+        }
     }
 
     /// The sum of the sixteen lanes (each at most 255). Pairs of lanes in sixteen-bit
@@ -404,11 +423,16 @@ enum TextKernels {
     /// vector compares, also those with non-ASCII bytes as long as none starts a
     /// non-ASCII space; those that do, one character at a time.
     ///
-    /// In a vector block a word starts where a space byte (the one before, loaded at
-    /// i - 1) is followed by a non-space one, and characters are the bytes less the
+    /// Vector blocks count word starts, where a space byte (the one before, loaded at
+    /// i - 1) is followed by a non-space one, and characters as the bytes less the
     /// continuation bytes. A non-ASCII byte is a non-space to the compares, which is right
     /// as long as no non-ASCII space is in the block or just before it. Counted in byte
     /// lanes, summed every at most 255 blocks.
+    ///
+    /// With whitespace controls they count changes between a space and a non-space
+    /// instead (see `changes`): over a run of blocks covering bytes `a..<b`, starts less
+    /// ends of words is (b - 1 is a non-space) - (a - 1 is one), and starts plus ends the
+    /// changes, so the starts are half their sum.
     @inline(__always)
     private static func measureBlocks(_ p: UnsafeRawPointer, _ n: Int, controls: Controls) -> (chars: Int, words: Int) {
         guard n > 0 else { return (0, 0) }
@@ -424,10 +448,14 @@ enum TextKernels {
         } else {
             (i, chars, words) = steps(p, n, from: 0, to: 1)
         }
-        // Word starts and continuation bytes, a byte lane each, and the bytes of blocks
-        // they can still take: at most 254 blocks (one more, the last bytes', may follow)
-        // before they are summed.
-        var starts = V(), conts = V()
+        // Word starts (or changes) and continuation bytes, a byte lane each, and the bytes
+        // of blocks they can still take: at most 254 blocks (one more, the last bytes', may
+        // follow) before they are summed.
+        var flips = V(), conts = V()
+        // With changes: the sum over the closed runs of blocks of (last byte is a
+        // non-space) - (byte before is one), and where the open run starts (-1: none).
+        let counted = controls == .whitespaceOnly
+        var ends = 0, run = -1
         let capacity = 254 * 16 as Int
         var room = capacity
         while i &+ 16 <= n {
@@ -454,10 +482,10 @@ enum TextKernels {
                     let w2 = p.loadUnaligned(fromByteOffset: i &+ 31, as: V.self)
                     let w3 = p.loadUnaligned(fromByteOffset: i &+ 47, as: V.self)
                     // A true lane is 0xFF: subtracting it adds one.
-                    starts &-= unsafeBitCast(wordStarts(w0, v0, controls: controls, ascii: true, asciiW: asciiW), to: V.self)
-                    starts &-= unsafeBitCast(wordStarts(w1, v1, controls: controls, ascii: true, asciiW: asciiW), to: V.self)
-                    starts &-= unsafeBitCast(wordStarts(w2, v2, controls: controls, ascii: true, asciiW: asciiW), to: V.self)
-                    starts &-= unsafeBitCast(wordStarts(w3, v3, controls: controls, ascii: true, asciiW: asciiW), to: V.self)
+                    flips &-= unsafeBitCast(counted ? changes(w0, v0, controls: controls, ascii: true, asciiW: asciiW) : wordStarts(w0, v0, controls: controls), to: V.self)
+                    flips &-= unsafeBitCast(counted ? changes(w1, v1, controls: controls, ascii: true, asciiW: asciiW) : wordStarts(w1, v1, controls: controls), to: V.self)
+                    flips &-= unsafeBitCast(counted ? changes(w2, v2, controls: controls, ascii: true, asciiW: asciiW) : wordStarts(w2, v2, controls: controls), to: V.self)
+                    flips &-= unsafeBitCast(counted ? changes(w3, v3, controls: controls, ascii: true, asciiW: asciiW) : wordStarts(w3, v3, controls: controls), to: V.self)
                     i &+= 64
                 }
                 // Two blocks: ASCII ones, or ones without a lead byte of a non-ASCII space
@@ -469,12 +497,12 @@ enum TextKernels {
                     let w1 = p.loadUnaligned(fromByteOffset: i &+ 15, as: V.self)
                     if isASCII(v0 | v1) {
                         // A true lane is 0xFF: subtracting it adds one.
-                        starts &-= unsafeBitCast(wordStarts(w0, v0, controls: controls, ascii: true), to: V.self)
-                        starts &-= unsafeBitCast(wordStarts(w1, v1, controls: controls, ascii: true), to: V.self)
+                        flips &-= unsafeBitCast(counted ? changes(w0, v0, controls: controls, ascii: true) : wordStarts(w0, v0, controls: controls), to: V.self)
+                        flips &-= unsafeBitCast(counted ? changes(w1, v1, controls: controls, ascii: true) : wordStarts(w1, v1, controls: controls), to: V.self)
                     } else {
                         if anyLane(spaceLeads(v0) .| spaceLeads(v1)) { break twoBlocks }
-                        starts &-= unsafeBitCast(wordStarts(w0, v0, controls: controls, ascii: false), to: V.self)
-                        starts &-= unsafeBitCast(wordStarts(w1, v1, controls: controls, ascii: false), to: V.self)
+                        flips &-= unsafeBitCast(counted ? changes(w0, v0, controls: controls, ascii: false) : wordStarts(w0, v0, controls: controls), to: V.self)
+                        flips &-= unsafeBitCast(counted ? changes(w1, v1, controls: controls, ascii: false) : wordStarts(w1, v1, controls: controls), to: V.self)
                         conts &-= unsafeBitCast((v0 & top2) .== continuation, to: V.self)
                         conts &-= unsafeBitCast((v1 & top2) .== continuation, to: V.self)
                     }
@@ -487,7 +515,7 @@ enum TextKernels {
                 let v = p.loadUnaligned(fromByteOffset: i, as: V.self)
                 let w = p.loadUnaligned(fromByteOffset: i &- 1, as: V.self)
                 if isASCII(v) {
-                    starts &-= unsafeBitCast(wordStarts(w, v, controls: controls, ascii: true), to: V.self)
+                    flips &-= unsafeBitCast(counted ? changes(w, v, controls: controls, ascii: true) : wordStarts(w, v, controls: controls), to: V.self)
                 } else {
                     // Counted here unless a non-ASCII space starts in the block (rare; the
                     // lead bytes alone are often punctuation).
@@ -495,18 +523,26 @@ enum TextKernels {
                         slow = true
                         break
                     }
-                    starts &-= unsafeBitCast(wordStarts(w, v, controls: controls, ascii: false), to: V.self)
+                    flips &-= unsafeBitCast(counted ? changes(w, v, controls: controls, ascii: false) : wordStarts(w, v, controls: controls), to: V.self)
                     conts &-= unsafeBitCast((v & top2) .== continuation, to: V.self)
                 }
                 i &+= 16
             }
             chars &+= i &- from
             room &-= i &- from
+            if counted && run < 0 && i > from { run = from }
+            if counted && run >= 0 && (slow || room < 16) {
+                // The run of blocks closes before the steps, or for the sum.
+                ends &+= nonSpace(p.load(fromByteOffset: i &- 1, as: UInt8.self), controls: controls)
+                    &- nonSpace(p.load(fromByteOffset: run &- 1, as: UInt8.self), controls: controls)
+                run = -1
+            }
             if room < 16 {
                 chars &-= laneSum(conts)
-                words &+= laneSum(starts)
-                starts = V()
+                words &+= counted ? (laneSum(flips) &+ ends) &>> 1 : laneSum(flips)
+                flips = V()
                 conts = V()
+                ends = 0
                 room = capacity
             }
             if slow {
@@ -526,22 +562,36 @@ enum TextKernels {
                 let w = p.loadUnaligned(fromByteOffset: last &- 1, as: V.self)
                 let fresh = V(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15) .>= V(repeating: UInt8(truncatingIfNeeded: i &- last))
                 if isASCII(v) {
-                    starts &-= unsafeBitCast(wordStarts(w, v, controls: controls, ascii: true) .& fresh, to: V.self)
+                    flips &-= unsafeBitCast((counted ? changes(w, v, controls: controls, ascii: true) : wordStarts(w, v, controls: controls)) .& fresh, to: V.self)
                     done = true
                 } else if !anyLane(spaceLeads(v) .& fresh) {
-                    starts &-= unsafeBitCast(wordStarts(w, v, controls: controls, ascii: false) .& fresh, to: V.self)
+                    flips &-= unsafeBitCast((counted ? changes(w, v, controls: controls, ascii: false) : wordStarts(w, v, controls: controls)) .& fresh, to: V.self)
                     conts &-= unsafeBitCast(((v & top2) .== continuation) .& fresh, to: V.self)
                     done = true
                 }
             }
             if done {
                 chars &+= n &- i
+                if counted && run < 0 { run = i }
+                i = n
             } else {
+                // The open run of blocks ends where the steps take over.
+                if counted && run >= 0 {
+                    ends &+= nonSpace(p.load(fromByteOffset: i &- 1, as: UInt8.self), controls: controls)
+                        &- nonSpace(p.load(fromByteOffset: run &- 1, as: UInt8.self), controls: controls)
+                    run = -1
+                }
                 let (_, c, w) = steps(p, n, from: i, to: n)
                 chars &+= c
                 words &+= w
             }
         }
-        return (chars &- laneSum(conts), words &+ laneSum(starts))
+        if !counted { return (chars &- laneSum(conts), words &+ laneSum(flips)) }
+        // The open run of blocks ends with the text.
+        if run >= 0 {
+            ends &+= nonSpace(p.load(fromByteOffset: i &- 1, as: UInt8.self), controls: controls)
+                &- nonSpace(p.load(fromByteOffset: run &- 1, as: UInt8.self), controls: controls)
+        }
+        return (chars &- laneSum(conts), words &+ (laneSum(flips) &+ ends) &>> 1)
     }
 }
