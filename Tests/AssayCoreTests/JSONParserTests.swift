@@ -93,18 +93,6 @@ import Testing
     /// emoji, and broken sequences (stray continuations, overlongs, surrogates, cut-off
     /// sequences) at any offset, also where sixteen-byte blocks begin and end.
     @Test func utf8ValidationAgreesWithTheStandardLibrary() {
-        func reference(_ bytes: [UInt8]) -> Int? {
-            var parser = Unicode.UTF8.ForwardParser()
-            var it = bytes.makeIterator()
-            var offset = 0
-            while true {
-                switch parser.parseScalar(from: &it) {
-                case .valid(let s): offset += s.count
-                case .emptyInput: return nil
-                case .error: return offset
-                }
-            }
-        }
         // Valid pieces first (with the edges of each range: U+0800, U+D7FF, U+E000, U+FFFF,
         // U+10000, U+10FFFF), then broken ones (overlong forms, surrogates, past U+10FFFF,
         // stray and missing continuation bytes).
@@ -128,7 +116,7 @@ import Testing
                 bytes += pieces[k]
             }
             let fast = bytes.withUnsafeBytes { UTF8Validation.firstInvalid($0) }
-            #expect(fast == reference(bytes), "\(bytes)")
+            #expect(fast == firstInvalidUTF8Reference(bytes), "\(bytes)")
         }
     }
 }

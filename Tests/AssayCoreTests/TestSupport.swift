@@ -43,3 +43,18 @@ func allSlots(_ d: Dataset) -> [RecordResult] {
     d.waitForIndex()
     return (0..<d.recordCount).map { d.record(at: $0) }
 }
+
+/// Offset of the first byte that is not part of valid UTF-8, by the standard library's
+/// decoder: the reference for `UTF8Validation.firstInvalid`.
+func firstInvalidUTF8Reference(_ bytes: [UInt8]) -> Int? {
+    var parser = Unicode.UTF8.ForwardParser()
+    var it = bytes.makeIterator()
+    var offset = 0
+    while true {
+        switch parser.parseScalar(from: &it) {
+        case .valid(let s): offset += s.count
+        case .emptyInput: return nil
+        case .error: return offset
+        }
+    }
+}
