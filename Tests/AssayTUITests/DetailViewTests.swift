@@ -45,7 +45,7 @@ import Testing
         var bytes = Array(#"{"text": "fine"}"#.utf8) + [0x0D, 0x0A]
         bytes += Array(#"{"text": "cut \#u{1B}[2J here"#.utf8) + [0xFF] + [0x0D, 0x0A]
         bytes += Array(#"{"text": "fine again"}"#.utf8) + [0x0A]
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
         let dataset = try Dataset.open([path])
         dataset.waitForIndex()
         let result = dataset.record(at: 1)
