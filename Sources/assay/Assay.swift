@@ -85,6 +85,10 @@ struct DatasetOptions: ParsableArguments {
     }
 
     func validate() throws {
+        if paths.contains(Dataset.stdinPath) && isatty(0) == 1 {
+            // It would wait for typed data until Ctrl-D, looking hung.
+            throw ValidationError("'-' reads standard input, which is the terminal here: pipe data in, e.g. `zcat train.jsonl.gz | assay -`")
+        }
         if paths.isEmpty && !Self.stdinIsPipe { throw ValidationError("give a data file or folder, e.g. `assay stats samples/tickets.jsonl`") }
         if let d = delimiter, parsedDelimiter(d) == nil {
             throw ValidationError("--delimiter takes one ASCII character or 'tab', got '\(d)'")

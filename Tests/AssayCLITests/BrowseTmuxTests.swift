@@ -249,6 +249,15 @@ final class TmuxSession {
         #expect(after.contains(" icanon") && after.contains(" echo"), "\(after)")
     }
 
+    /// `assay -` typed at a terminal would wait for typed data until Ctrl-D: it says how to
+    /// pipe data in instead.
+    @Test func dashAtATerminalSaysToPipeDataIn() {
+        guard let t = start(["-"]) else { return }
+        defer { t.kill() }
+        let s = t.waitFor("EXIT=2")
+        #expect(s.contains("'-' reads standard input, which is the terminal here"), "\(s)")
+    }
+
     /// A ragged CSV row is kept as a record; once the stats scan is done, `m` lists it with
     /// the file's other notices (a folder's skipped files here too).
     @Test func raggedRowsAndSkippedFilesAreListedByM() {
