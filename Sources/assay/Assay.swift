@@ -139,9 +139,14 @@ struct DatasetOptions: ParsableArguments {
         o.releasePages = releasePages
         o.sampleIndexOnly = sampleIndexOnly
         o.statsScanFollows = statsScanFollows
+        // With no path, data piped in is read (`zcat x.jsonl.gz | assay stats`).
+        let paths = self.paths.isEmpty ? [Dataset.stdinPath] : self.paths
+        // Reading a pipe to its end can take a while (a big `zcat`): say what is going on.
+        let saysReading = paths.contains(Dataset.stdinPath) && isatty(2) == 1
+        if saysReading { Stderr.write("assay: reading standard input into memory…") }
+        defer { if saysReading { Stderr.write("\r\u{1B}[K") } }
         do {
-            // With no path, data piped in is read (`zcat x.jsonl.gz | assay stats`).
-            return try Dataset.open(paths.isEmpty ? [Dataset.stdinPath] : paths, options: o)
+            return try Dataset.open(paths, options: o)
         } catch {
             // Each line escaped on its own, so the message keeps its line breaks.
             let lines = error.description.split(separator: "\n", omittingEmptySubsequences: false)
